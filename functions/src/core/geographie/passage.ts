@@ -1,0 +1,86 @@
+/**
+ * Passage of commune codes from a source COG millésime to the current COG (2026) through INSEE's
+ * mouvements des communes. "COG of year N" is the state at 1 January N, so the events applied are
+ * those dated strictly after 1 January of the source year and up to 1 January of the target year.
+ *
+ * Events are applied date by date, in chronological order, each date's mapping applied at once:
+ * codes are reused over time (60054 was Les Hauts-Talican until 2023, then Beaumont-les-Nonains),
+ * so a code means what it meant at its date. Only `COM → COM` lines count: the lines that keep a
+ * former commune as a commune déléguée (`COMD`) or associée (`COMA`) are not population moves.
+ */
+
+export interface Mouvement {
+  mod: number;
+  dateEffet: string; // ISO yyyy-mm-dd
+  typeAvant: string;
+  codeAvant: string;
+  typeApres: string;
+  codeApres: string;
+}
+
+/** Merger and code-change events: the population of `codeAvant` now belongs to `codeApres`. */
+const MODS_FUSION = new Set([31, 32, 33, 34, 41, 50]);
+/** Rétablissement: a commune nouvelle split back; counts cannot be split by summation. */
+const MOD_RETABLISSEMENT = 21;
+
+export type StatutPassage = 'identique' | 'transfere' | 'scinde';
+
+export interface ResultatPassage {
+  codeSource: string;
+  /** The code in the target COG; null when the commune was split (rétablissement). */
+  codeCible: string | null;
+  statut: StatutPassage;
+  /** The events applied, for the ingest report. */
+  etapes: Array<{ date: string; mod: number; de: string; vers: string }>;
+}
+
+export function passerAuCogCourant(
+  codes: Iterable<string>,
+  mouvements: readonly Mouvement[],
+  cogSource: number,
+  cogCible: number,
+): Map<string, ResultatPassage> {
+  const debut = `${cogSource}-01-01`;
+  const fin = `${cogCible}-01-01`;
+  // Group the relevant events by date, chronologically.
+  const parDate = new Map<string, { fusions: Map<string, { vers: string; mod: number }>; scissions: Set<string> }>();
+  for (const m of mouvements) {
+    if (m.dateEffet <= debut || m.dateEffet > fin) continue;
+    let jour = parDate.get(m.dateEffet);
+    if (!jour) {
+      jour = { fusions: new Map(), scissions: new Set() };
+      parDate.set(m.dateEffet, jour);
+    }
+    if (m.mod === MOD_RETABLISSEMENT && m.typeAvant === 'COM') {
+      jour.scissions.add(m.codeAvant);
+    } else if (MODS_FUSION.has(m.mod) && m.typeAvant === 'COM' && m.typeApres === 'COM' && m.codeAvant !== m.codeApres) {
+      jour.fusions.set(m.codeAvant, { vers: m.codeApres, mod: m.mod });
+    }
+  }
+  const dates = [...parDate.keys()].sort();
+
+  const out = new Map<string, ResultatPassage>();
+  for (const codeSource of codes) {
+    let code: string | null = codeSource;
+    let statut: StatutPassage = 'identique';
+    const etapes: ResultatPassage['etapes'] = [];
+    for (const date of dates) {
+      if (code === null) break;
+      const jour = parDate.get(date)!;
+      if (jour.scissions.has(code)) {
+        etapes.push({ date, mod: MOD_RETABLISSEMENT, de: code, vers: '' });
+        code = null;
+        statut = 'scinde';
+        break;
+      }
+      const f = jour.fusions.get(code);
+      if (f) {
+        etapes.push({ date, mod: f.mod, de: code, vers: f.vers });
+        code = f.vers;
+        statut = 'transfere';
+      }
+    }
+    out.set(codeSource, { codeSource, codeCible: code, statut, etapes });
+  }
+  return out;
+}

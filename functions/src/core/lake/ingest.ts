@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { sqlPath } from '../duckdb/duckdb.ts';
+import type { Runtime } from '../runtime.ts';
+import { decoderUtf8 } from '../sources/texte.ts';
+import { detecterFormat } from '../sources/registry.ts';
+import { cleLake, cleManifesteLake, cleRaw } from '../storage/keys.ts';
+import { lireManifesteDataset, type ManifesteDataset, type VersionDataset } from './manifeste.ts';
+
+export interface IngestInput {
+  /** File name for messages and provenance (no directory). */
+  fichier: string;
+  bytes: Uint8Array;
+  /** Explicit millésime, for formats that do not carry their year. */
+  millesime?: string | null;
+}
+
+export interface IngestResultat {
+  statut: 'publie' | 'inchange';
+  dataset: string;
+  millesime: string;
+  version: VersionDataset;
+}
+
+/**
+ * Ingests one extract: detect its format, validate every line, then publish in this order —
+ * immutable raw copy, Parquet dataset, manifest last. Validation happens before any write, so a
+ * bad file leaves the lake byte-identical; the same file twice is a no-op.
+ */
+export async function ingererExtrait(runtime: Runtime, input: IngestInput): Promise<IngestResultat> {
+  const { storage, db } = runtime;
+  const texte = decoderUtf8(input.bytes, input.fichier);
+  const premiereLigne = texte.slice(0, Math.min(texte.length, 4096)).split('\n', 1)[0] ?? '';
+  const adapter = detecterFormat(premiereLigne, input.fichier);
+  const extrait = adapter.lire(texte, input.fichier, input.millesime ?? null);
+  const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+
+  const manifeste = await lireManifesteDataset(storage, adapter.id);
+  const existante = manifeste?.versions[extrait.millesime];
+  if (existante && existante.sha256 === sha256 && existante.versionSchema === adapter.versionSchema) {
+    return { statut: 'inchange', dataset: adapter.id, millesime: extrait.millesime, version: existante };
+  }
+
+  const raw = cleRaw(adapter.id, extrait.millesime, sha256, adapter.extension);
+  if (!(await storage.head(raw))) await storage.put(raw, input.bytes, { contentType: 'text/csv; charset=utf-8' });
+
+  const workDir = await mkdtemp(path.join(runtime.tmpDir, 'ingest-'));
+  try {
+    const parquet = path.join(workDir, 'data.parquet');
+    const colonnes = extrait.colonnes.map((c) => `"${c.nom}" ${c.type}`).join(', ');
+    const empreinte = await db.session(async (s) => {
+      await s.run(`CREATE TEMP TABLE staging (${colonnes})`);
+      await s.append('staging', extrait.lignes);
+      await s.run(`COPY (${adapter.normalisationSql}) TO ${sqlPath(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+      const [row] = await s.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlPath(parquet)})`);
+      if (row?.n !== extrait.lignes.length) throw new Error(`Normalisation de ${input.fichier} : ${row?.n} lignes écrites pour ${extrait.lignes.length} validées`);
+      return createHash('sha256').update(`${sha256}:${adapter.versionSchema}`).digest('hex');
+    });
+    const cleParquet = cleLake(adapter.id, extrait.millesime, empreinte);
+    await runtime.storage.putFile(cleParquet, parquet, { contentType: 'application/vnd.apache.parquet' });
+
+    const version: VersionDataset = {
+      millesime: extrait.millesime,
+      cogSource: extrait.cogSource,
+      fichier: input.fichier,
+      sha256,
+      cleRaw: raw,
+      cleParquet,
+      lignesLues: extrait.lignesLues,
+      lignesAcceptees: extrait.lignes.length,
+      lignesRejetees: extrait.lignesLues - extrait.lignes.length,
+      versionSchema: adapter.versionSchema,
+      ingereLe: runtime.now().toISOString(),
+    };
+    const suivant: ManifesteDataset = {
+      dataset: adapter.id,
+      libelle: adapter.libelle,
+      provenance: adapter.provenance,
+      versions: { ...(manifeste?.versions ?? {}), [extrait.millesime]: version },
+    };
+    await storage.put(cleManifesteLake(adapter.id), `${JSON.stringify(suivant, null, 2)}\n`, { contentType: 'application/json' });
+    return { statut: 'publie', dataset: adapter.id, millesime: extrait.millesime, version };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { sqlPath, type Session } from '../duckdb/duckdb.ts';
+import { AppError } from '../errors.ts';
+import { chargerReferentiel, LIBELLE_GEOGRAPHIE, MILLESIME_COG_COURANT, type Referentiel } from '../geographie/referentiel.ts';
+import { passerAuCogCourant, type Mouvement } from '../geographie/passage.ts';
+import { derniereVersion, lireManifesteDataset, type VersionDataset } from '../lake/manifeste.ts';
+import { normaliserRecherche } from '../model/niveaux.ts';
+import type { Runtime } from '../runtime.ts';
+import { CLE_MANIFESTE_MARTS, cleMart } from '../storage/keys.ts';
+import { getJson } from '../storage/storage.ts';
+import territoiresSql from './territoires.sql';
+import type { ManifesteMarts, PassageRapport } from './manifeste.ts';
+
+/** Increment when the marts' shape or rules change: forces a recompute of unchanged inputs. */
+export const VERSION_MARTS = 1;
+
+const NATURES_EPCI: Readonly<Record<string, string>> = {
+  CC: 'Communauté de communes',
+  CA: "Communauté d'agglomération",
+  CU: 'Communauté urbaine',
+  METRO: 'Métropole',
+  MET69: 'Métropole de Lyon',
+};
+
+export interface ComputeResultat {
+  statut: 'calcule' | 'inchange';
+  manifeste: ManifesteMarts;
+}
+
+export class DonneesManquantesError extends AppError {
+  constructor(message: string) {
+    super('donnees_manquantes', message);
+  }
+}
+
+/** Inputs of the marts, as recorded in the marts manifest (to detect staleness). */
+async function lireEntrees(runtime: Runtime): Promise<{ populations: VersionDataset; mouvements: VersionDataset | null }> {
+  const mp = await lireManifesteDataset(runtime.storage, 'populations-legales');
+  const populations = mp ? derniereVersion(mp) : null;
+  if (!populations) throw new DonneesManquantesError('Aucune population légale dans le lac : ingérez d’abord le fichier des populations légales.');
+  const mm = await lireManifesteDataset(runtime.storage, 'cog-mouvements');
+  const mouvements = mm ? derniereVersion(mm) : null;
+  return { populations, mouvements };
+}
+
+export async function martsAJour(runtime: Runtime): Promise<boolean> {
+  const manifeste = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
+  if (!manifeste || manifeste.versionMarts !== VERSION_MARTS) return false;
+  let entrees;
+  try {
+    entrees = await lireEntrees(runtime);
+  } catch {
+    return false;
+  }
+  return (
+    manifeste.entrees.populations.sha256 === entrees.populations.sha256 &&
+    manifeste.entrees.populations.cleParquet === entrees.populations.cleParquet &&
+    (manifeste.entrees.mouvements?.cleParquet ?? null) === (entrees.mouvements?.cleParquet ?? null)
+  );
+}
+
+/**
+ * Computes the served marts from the lake: the territories of the current geography with their
+ * population municipale at every level. Writes the Parquet marts, then the marts manifest last.
+ */
+export async function calculerMarts(runtime: Runtime, options: { force?: boolean } = {}): Promise<ComputeResultat> {
+  if (!options.force && (await martsAJour(runtime))) {
+    return { statut: 'inchange', manifeste: (await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS))! };
+  }
+  const { populations, mouvements } = await lireEntrees(runtime);
+  const referentiel = chargerReferentiel();
+  const cogSource = populations.cogSource ?? MILLESIME_COG_COURANT;
+  if (cogSource < MILLESIME_COG_COURANT && !mouvements) {
+    throw new DonneesManquantesError(
+      `Les populations légales ${populations.millesime} sont sur le COG ${cogSource} : les mouvements des communes sont nécessaires pour les passer au ${LIBELLE_GEOGRAPHIE}.`,
+    );
+  }
+
+  const workDir = await mkdtemp(path.join(runtime.tmpDir, 'compute-'));
+  try {
+    const fichierTerritoires = path.join(workDir, 'territoires.parquet');
+    const rapport = await runtime.db.session(async (s) => {
+      await chargerReferentielSql(s, referentiel);
+      await s.run(`CREATE TEMP TABLE pop_source AS SELECT code_source, pmun FROM read_parquet(${sqlPath(await runtime.storage.localPath(populations.cleParquet))})`);
+      const codes = (await s.all<{ code_source: string }>('SELECT code_source FROM pop_source ORDER BY code_source')).map((r) => r.code_source);
+      const mvts = mouvements ? await lireMouvements(s, await runtime.storage.localPath(mouvements.cleParquet)) : [];
+      const { lignes, rapport } = construirePassage(codes, mvts, cogSource, referentiel);
+      await s.run('CREATE TEMP TABLE passage (code_source VARCHAR, code_commune VARCHAR, methode VARCHAR)');
+      await s.append('passage', lignes);
+
+      // Territories with their population, then search labels and context added in TypeScript
+      // (one normalisation rule, shared with the query side).
+      await s.run(`CREATE TEMP TABLE t AS ${territoiresSql}`);
+      const rows = await s.all<{ niveau: string; code: string; libelle: string; code_departement: string | null; code_region: string | null; code_epci: string | null }>(
+        'SELECT niveau, code, libelle, code_departement, code_region, code_epci FROM t ORDER BY niveau, code',
+      );
+      const libDep = new Map(referentiel.departements.map((d) => [d.code, d.libelle]));
+      const libReg = new Map(referentiel.regions.map((r) => [r.code, r.libelle]));
+      const natureEpci = new Map(referentiel.epci.map((e) => [e.code, e.nature]));
+      await s.run('CREATE TEMP TABLE recherche (niveau VARCHAR, code VARCHAR, libelle_recherche VARCHAR, contexte VARCHAR)');
+      await s.append(
+        'recherche',
+        rows.map((r) => {
+          let contexte: string | null = null;
+          if (r.niveau === 'commune' && r.code_departement) contexte = `${libDep.get(r.code_departement)} (${r.code_departement})`;
+          else if (r.niveau === 'epci') contexte = NATURES_EPCI[natureEpci.get(r.code) ?? ''] ?? 'EPCI';
+          else if (r.niveau === 'departement' && r.code_region) contexte = libReg.get(r.code_region) ?? null;
+          return [r.niveau, r.code, normaliserRecherche(r.libelle), contexte];
+        }),
+      );
+      await s.run(`
+        COPY (
+            SELECT t.*, r.libelle_recherche, r.contexte
+            FROM t
+            JOIN recherche AS r USING (niveau, code)
+            ORDER BY t.niveau, t.code
+        ) TO ${sqlPath(fichierTerritoires)} (FORMAT parquet, COMPRESSION zstd)`);
+      return rapport;
+    });
+
+    const empreinte = createHash('sha256')
+      .update(`${VERSION_MARTS}:${populations.sha256}:${populations.cleParquet}:${mouvements?.cleParquet ?? ''}`)
+      .digest('hex');
+    const cle = cleMart('territoires', empreinte);
+    const objet = await runtime.storage.putFile(cle, fichierTerritoires, { contentType: 'application/vnd.apache.parquet' });
+
+    const enVigueur = `${Number(populations.millesime) + 3}-01-01`;
+    const manifeste: ManifesteMarts = {
+      versionMarts: VERSION_MARTS,
+      calculeLe: runtime.now().toISOString(),
+      entrees: {
+        populations: { millesime: populations.millesime, sha256: populations.sha256, cleParquet: populations.cleParquet, cogSource },
+        mouvements: mouvements ? { millesime: mouvements.millesime, sha256: mouvements.sha256, cleParquet: mouvements.cleParquet, cogSource: mouvements.cogSource } : null,
+      },
+      marts: { territoires: { cle, etag: objet.etag } },
+      population: {
+        indicateur: 'population-municipale',
+        libelle: 'Population municipale',
+        producteur: 'Insee',
+        source: 'Recensement de la population, populations légales',
+        millesime: populations.millesime,
+        enVigueurDepuis: enVigueur,
+        geographie: LIBELLE_GEOGRAPHIE,
+      },
+      rapport,
+    };
+    await runtime.storage.put(CLE_MANIFESTE_MARTS, `${JSON.stringify(manifeste, null, 2)}\n`, { contentType: 'application/json' });
+    return { statut: 'calcule', manifeste };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function chargerReferentielSql(s: Session, r: Referentiel): Promise<void> {
+  await s.run('CREATE TEMP TABLE ref_communes (code VARCHAR, libelle VARCHAR, code_departement VARCHAR, code_region VARCHAR, code_epci VARCHAR)');
+  await s.append('ref_communes', r.communes.map((c) => [c.code, c.libelle, c.departement, c.region, c.epci]));
+  await s.run('CREATE TEMP TABLE ref_epci (code VARCHAR, libelle VARCHAR, nature VARCHAR)');
+  await s.append('ref_epci', r.epci.map((e) => [e.code, e.libelle, e.nature]));
+  await s.run('CREATE TEMP TABLE ref_departements (code VARCHAR, libelle VARCHAR, code_region VARCHAR)');
+  await s.append('ref_departements', r.departements.map((d) => [d.code, d.libelle, d.region]));
+  await s.run('CREATE TEMP TABLE ref_regions (code VARCHAR, libelle VARCHAR)');
+  await s.append('ref_regions', r.regions.map((x) => [x.code, x.libelle]));
+}
+
+async function lireMouvements(s: Session, fichier: string): Promise<Mouvement[]> {
+  const rows = await s.all<{ mod: number; date_eff: string; typecom_av: string; com_av: string; typecom_ap: string; com_ap: string }>(
+    `SELECT mod, strftime(date_eff, '%Y-%m-%d') AS date_eff, typecom_av, com_av, typecom_ap, com_ap
+     FROM read_parquet(${sqlPath(fichier)})
+     ORDER BY date_eff, ligne_source`,
+  );
+  return rows.map((r) => ({ mod: r.mod, dateEffet: r.date_eff, typeAvant: r.typecom_av, codeAvant: r.com_av, typeApres: r.typecom_ap, codeApres: r.com_ap }));
+}
+
+/**
+ * Places every source code in a current commune: a PLM arrondissement in its commune; any other
+ * code through the commune movements, then through the current communes déléguées/associées.
+ * Codes that cannot be placed are reported, never dropped.
+ */
+export function construirePassage(
+  codes: readonly string[],
+  mouvements: readonly Mouvement[],
+  cogSource: number,
+  referentiel: Referentiel,
+): { lignes: Array<[string, string | null, string]>; rapport: PassageRapport } {
+  const courantes = new Set(referentiel.communes.map((c) => c.code));
+  const arrondissements = new Map(referentiel.arrondissementsMunicipaux.map((a) => [a.code, a.commune]));
+  const deleguees = new Map(referentiel.communesDelegueesAssociees.map((d) => [d.code, d.commune]));
+  const passage = passerAuCogCourant(codes, mouvements, cogSource, MILLESIME_COG_COURANT);
+  const lignes: Array<[string, string | null, string]> = [];
+  const rapport: PassageRapport = { codesSource: codes.length, identiques: 0, arrondissements: 0, transferes: [], nonPlaces: [], scindes: [] };
+  for (const code of codes) {
+    const p = passage.get(code)!;
+    if (p.statut === 'scinde') {
+      lignes.push([code, null, 'scinde']);
+      rapport.scindes.push({ code, detail: p.etapes.map((e) => `${e.date} MOD ${e.mod}`).join(', ') });
+      continue;
+    }
+    const cible = p.codeCible!;
+    if (courantes.has(cible)) {
+      if (p.statut === 'identique') rapport.identiques += 1;
+      else rapport.transferes.push({ code, vers: cible, detail: p.etapes.map((e) => `${e.date} MOD ${e.mod} ${e.de}→${e.vers}`).join(', ') });
+      lignes.push([code, cible, p.statut === 'identique' ? 'identique' : 'mouvement']);
+    } else if (arrondissements.has(cible)) {
+      rapport.arrondissements += 1;
+      lignes.push([code, arrondissements.get(cible)!, 'arrondissement']);
+    } else if (deleguees.has(cible) && courantes.has(deleguees.get(cible)!)) {
+      rapport.transferes.push({ code, vers: deleguees.get(cible)!, detail: 'commune déléguée ou associée du COG courant' });
+      lignes.push([code, deleguees.get(cible)!, 'deleguee']);
+    } else {
+      lignes.push([code, null, 'non_place']);
+      rapport.nonPlaces.push({ code, detail: `absent du ${LIBELLE_GEOGRAPHIE} et des mouvements des communes` });
+    }
+  }
+  return { lignes, rapport };
+}

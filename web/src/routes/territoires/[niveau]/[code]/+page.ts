@@ -1,0 +1,56 @@
+import { error } from '@sveltejs/kit';
+import type { CommunesReponse } from '@sante-territoires/functions/core/model/api-types.ts';
+import { isNiveau, type Niveau } from '@sante-territoires/functions/core/model/niveaux.ts';
+import { ApiError, MESSAGE_RESEAU, chargerCommunes, chargerTerritoire } from '#lib/api.ts';
+import type { PageLoad } from './$types';
+
+// Any territory can be deep-linked: the page is rendered in the browser from the 200.html fallback.
+export const ssr = false;
+export const prerender = false;
+
+/** How many member communes the table lists: all of them for an EPCI or a département. */
+const COMMUNES_LISTEES: Readonly<Record<Niveau, number>> = {
+  commune: 0,
+  epci: 10_000,
+  departement: 10_000,
+  region: 100,
+  france: 100,
+};
+
+export type ChargementCommunes =
+  | { ok: true; reponse: CommunesReponse; listees: number }
+  | { ok: false; message: string }
+  | null;
+
+function versErreurPage(e: unknown): never {
+  if (e instanceof ApiError) {
+    if (e.status === 404) error(404, { message: 'Territoire introuvable', detail: e.message });
+    if (e.status === 0) error(503, { message: 'Service injoignable', detail: MESSAGE_RESEAU });
+    if (e.status >= 400 && e.status < 500) error(e.status, { message: 'Requête invalide', detail: e.message });
+    error(e.status, { message: 'Erreur du service de données', detail: e.message });
+  }
+  throw e;
+}
+
+export const load: PageLoad = async ({ params, fetch }) => {
+  const { niveau, code } = params;
+  if (!isNiveau(niveau)) {
+    error(404, {
+      message: 'Territoire introuvable',
+      detail: `« ${niveau} » n'est pas un niveau de territoire connu (commune, epci, departement, region, france).`,
+    });
+  }
+  const maximum = COMMUNES_LISTEES[niveau];
+  const communesPromise: Promise<ChargementCommunes> =
+    maximum === 0
+      ? Promise.resolve(null)
+      : chargerCommunes(fetch, niveau, code, maximum).then(
+          (reponse): ChargementCommunes => ({ ok: true, reponse, listees: maximum }),
+          (e: unknown): ChargementCommunes => ({
+            ok: false,
+            message: e instanceof ApiError ? e.message : MESSAGE_RESEAU,
+          }),
+        );
+  const territoire = await chargerTerritoire(fetch, niveau, code).catch(versErreurPage);
+  return { territoire, communes: await communesPromise };
+};
