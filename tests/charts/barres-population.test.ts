@@ -36,7 +36,7 @@ describe('barresPopulation', () => {
     expect(figure.getAttribute('aria-label')).toBe(
       'Population municipale : 25 communes les plus peuplées sur 53 de Saint-Étienne Métropole',
     );
-    const description = figure.querySelector('desc')?.textContent ?? '';
+    const description = figure.getAttribute('aria-description') ?? '';
     expect(description).toContain(`La plus peuplée est Saint-Étienne (173${NNBSP}136 habitants).`);
     expect(description).toContain('millésime 2023');
 

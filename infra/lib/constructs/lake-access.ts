@@ -1,23 +1,42 @@
+import { Fn, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import type { Construct } from 'constructs';
+import { acknowledge } from '../nag.ts';
 
 /**
  * Least-privilege access to the lake, by key prefix (layout: functions/src/core/storage/keys.ts).
- * Patterns are S3 key patterns as IAM reads them: `raw/*`, `lake/*\/manifest.json`.
+ *
+ * Other stacks reach the lake bucket through DataStack's named export, not through a CDK
+ * cross-stack reference: the resolved ARN is then the same before and after synthesis, so the
+ * cdk-nag finding ids acknowledged below (`AwsSolutions-IAM5[Resource::…/raw/*]`) are stable.
+ * (A CDK reference renders as `<LakeBucket….Arn>` before synthesis and as `Fn::GetStackOutput`
+ * after it, which is when `cdk synth` runs the nag plugin.)
  */
+export function importLakeBucket(scope: Construct, exportName: string): IBucket {
+  return Bucket.fromBucketName(scope, 'LakeBucketRef', Fn.importValue(exportName));
+}
+
 export interface LakeAccess {
-  /** `s3:GetObject` (also answers HeadObject, used for the ETag cache). */
+  /** `s3:GetObject` (also answers HeadObject, used for the ETag cache) on these key patterns. */
   readonly read?: readonly string[];
   /** `s3:PutObject` (single and multipart uploads) and `s3:AbortMultipartUpload`. */
   readonly write?: readonly string[];
   /**
-   * `s3:ListBucket` restricted to these `s3:prefix` values. Also turns a read of a missing key
-   * into 404 NoSuchKey instead of 403 AccessDenied.
+   * `s3:ListBucket` on the bucket. The storage layer needs it even when it never lists: S3 answers
+   * a GetObject/HeadObject on a missing key with 404 only to callers holding ListBucket, 403
+   * otherwise, and `head()`/`get()` treat 404 as "absent" (first manifest, raw copy not yet there).
+   * It is not narrowed with an `s3:prefix` condition: those requests carry no prefix, so the
+   * condition would fail and the 404 would become a 403 again. It reveals key names only.
    */
-  readonly list?: readonly string[];
+  readonly list?: boolean;
+  /** Why this function needs these prefixes: the reason given to cdk-nag for each wildcard. */
+  readonly why: string;
 }
 
 export function grantLakeAccess(bucket: IBucket, role: IRole, access: LakeAccess): void {
+  const patterns = new Set<string>();
   if (access.read?.length) {
     role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -26,6 +45,7 @@ export function grantLakeAccess(bucket: IBucket, role: IRole, access: LakeAccess
         resources: access.read.map((pattern) => bucket.arnForObjects(pattern)),
       }),
     );
+    access.read.forEach((pattern) => patterns.add(pattern));
   }
   if (access.write?.length) {
     role.addToPrincipalPolicy(
@@ -35,15 +55,23 @@ export function grantLakeAccess(bucket: IBucket, role: IRole, access: LakeAccess
         resources: access.write.map((pattern) => bucket.arnForObjects(pattern)),
       }),
     );
+    access.write.forEach((pattern) => patterns.add(pattern));
   }
-  if (access.list?.length) {
+  if (access.list) {
     role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ListerPrefixesLac',
-        actions: ['s3:ListBucket'],
-        resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [...access.list] } },
-      }),
+      new PolicyStatement({ sid: 'ListerLac', actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
   }
+  acknowledge(
+    role,
+    [...patterns].map((pattern) => ({
+      id: wildcardResourceFinding(role, bucket.arnForObjects(pattern)),
+      reason: `Le joker porte sur les clés sous le préfixe « ${pattern} » du seul bucket du lac, pas sur d'autres buckets : ${access.why}`,
+    })),
+  );
+}
+
+/** The id cdk-nag gives a wildcard resource, rendered exactly as its IAM5 rule renders it. */
+export function wildcardResourceFinding(scope: Construct, resource: string): string {
+  return `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}]`;
 }

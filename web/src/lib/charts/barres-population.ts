@@ -107,7 +107,7 @@ export function barresPopulation(
       label: 'Population municipale (habitants) →',
       labelAnchor: 'left',
       tickFormat: (d: number) => formatNombre(d),
-      ticks: Math.max(2, Math.floor((width - marginLeft - 72) / 90)),
+      ticks: Math.max(2, Math.floor((width - marginLeft - 72) / 70)),
     },
     y: {
       type: 'band',

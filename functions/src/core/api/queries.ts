@@ -1,0 +1,122 @@
+import { TerritoireInconnuError } from '../errors.ts';
+import type { CommunesReponse, Population, RechercheReponse, StatutValeur, TerritoireRef, TerritoireReponse } from '../model/api-types.ts';
+import { CODE_FRANCE, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
+import type { Runtime } from '../runtime.ts';
+import communesSql from './communes.sql';
+import type { MartsReader } from './marts-reader.ts';
+import rechercheSql from './recherche.sql';
+import territoireSql from './territoire.sql';
+
+/** The read side of the API: parameterised queries on the marts, JSON-safe results. */
+export interface Queries {
+  rechercher(q: string, options: { niveau: Niveau | null; limite: number }): Promise<RechercheReponse>;
+  territoire(niveau: Niveau, code: string): Promise<TerritoireReponse>;
+  communes(niveau: Niveau, code: string, options: CommunesOptions): Promise<CommunesReponse>;
+}
+
+export interface CommunesOptions {
+  tri: 'population' | 'libelle' | 'code';
+  ordre: 'asc' | 'desc';
+  limite: number;
+  decalage: number;
+}
+
+type TerritoireRow = {
+  niveau: Niveau;
+  code: string;
+  libelle: string;
+  code_departement: string | null;
+  code_region: string | null;
+  code_epci: string | null;
+  population: number | null;
+  nb_communes: number;
+  nb_communes_avec_valeur: number;
+  statut: StatutValeur;
+};
+
+/** Allow-listed SQL sort keys: the only identifiers ever substituted into a query. */
+const COLONNES_TRI: Readonly<Record<CommunesOptions['tri'], string>> = {
+  population: 'population',
+  libelle: 'libelle_recherche',
+  code: 'code',
+};
+
+export function createQueries(runtime: Runtime, marts: MartsReader): Queries {
+  const db = runtime.db;
+
+  /** Levels above each level, nearest first. */
+  const PARENTS: Readonly<Record<Niveau, readonly Niveau[]>> = {
+    commune: ['epci', 'departement', 'region', 'france'],
+    epci: ['departement', 'region', 'france'],
+    departement: ['region', 'france'],
+    region: ['france'],
+    france: [],
+  };
+
+  const lireTerritoire = async (niveau: Niveau, code: string): Promise<{ row: TerritoireRow; parents: TerritoireRef[] }> => {
+    await marts.actuel();
+    // First the territory itself, to learn its parents' codes; then the parents in one query.
+    const premier = await db.all<TerritoireRow>(territoireSql, { niveau, code, epci: '', departement: '', region: '' });
+    const row = premier.find((r) => r.niveau === niveau && r.code === code);
+    if (!row) throw new TerritoireInconnuError(niveau, code);
+    const niveauxParents = PARENTS[niveau];
+    const rows = await db.all<TerritoireRow>(territoireSql, {
+      niveau,
+      code,
+      epci: niveauxParents.includes('epci') ? (row.code_epci ?? '') : '',
+      departement: niveauxParents.includes('departement') ? (row.code_departement ?? '') : '',
+      region: niveauxParents.includes('region') ? (row.code_region ?? '') : '',
+    });
+    const parents = niveauxParents
+      .map((n) => rows.find((r) => r.niveau === n))
+      .filter((r): r is TerritoireRow => r !== undefined)
+      .map((r) => ({ niveau: r.niveau, code: r.code, libelle: r.libelle }));
+    return { row, parents };
+  };
+
+  return {
+    async rechercher(q, { niveau, limite }) {
+      await marts.actuel();
+      const motif = normaliserRecherche(q);
+      const rows = await db.all<{ niveau: Niveau; code: string; libelle: string; contexte: string | null; population: number | null }>(rechercheSql, {
+        motif,
+        code: q.trim().toUpperCase(),
+        niveau: niveau ?? '',
+        limite,
+      });
+      return { q, resultats: rows };
+    },
+
+    async territoire(niveau, code) {
+      const manifeste = await marts.actuel();
+      const { row, parents } = await lireTerritoire(niveau, code);
+      const population: Population = {
+        valeur: row.population,
+        statut: row.statut,
+        communes: row.nb_communes,
+        communesAvecValeur: row.nb_communes_avec_valeur,
+        source: manifeste.population,
+      };
+      return { niveau: row.niveau, code: row.code, libelle: row.libelle, parents, population };
+    },
+
+    async communes(niveau, code, options) {
+      const manifeste = await marts.actuel();
+      const { row } = await lireTerritoire(niveau, code);
+      const sql = communesSql.replace('{{tri}}', COLONNES_TRI[options.tri]).replace('{{ordre}}', options.ordre === 'asc' ? 'ASC' : 'DESC');
+      const rows = await db.all<{ code: string; libelle: string; population: number | null; statut: StatutValeur; total: number }>(sql, {
+        niveau,
+        code: niveau === 'france' ? CODE_FRANCE : code,
+        limite: options.limite,
+        decalage: options.decalage,
+      });
+      return {
+        territoire: { niveau: row.niveau, code: row.code, libelle: row.libelle },
+        total: rows[0]?.total ?? (options.decalage > 0 ? row.nb_communes : 0),
+        ...options,
+        communes: rows.map(({ total: _total, ...c }) => c),
+        source: manifeste.population,
+      };
+    },
+  };
+}
