@@ -1,9 +1,8 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { Fn } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { Construct } from 'constructs';
-import { acknowledge } from '../nag.ts';
+import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 
 /**
  * Least-privilege access to the lake, by key prefix (layout: functions/src/core/storage/keys.ts).
@@ -69,9 +68,4 @@ export function grantLakeAccess(bucket: IBucket, role: IRole, access: LakeAccess
       reason: `Le joker porte sur les clés sous le préfixe « ${pattern} » du seul bucket du lac, pas sur d'autres buckets : ${access.why}`,
     })),
   );
-}
-
-/** The id cdk-nag gives a wildcard resource, rendered exactly as its IAM5 rule renders it. */
-export function wildcardResourceFinding(scope: Construct, resource: string): string {
-  return `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}]`;
 }

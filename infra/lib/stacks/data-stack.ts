@@ -3,8 +3,6 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Retention } from '../config.ts';
 import { createPrivateBucket } from '../constructs/private-bucket.ts';
-import { acknowledgeAutoDeleteProvider } from '../constructs/auto-delete.ts';
-import { acknowledge } from '../nag.ts';
 
 export interface DataStackProps extends StackProps, Retention {}
 
@@ -27,20 +25,13 @@ export class DataStack extends Stack {
       versioned: false,
       expireAfterDays: 365,
     });
-    acknowledge(this.accessLogsBucket, [
-      {
-        id: 'AwsSolutions-S1',
-        reason: "Ce bucket est la cible des journaux d'accès S3 du lac ; journaliser ses propres accès en lui-même créerait une boucle.",
-      },
-    ]);
+    // cdk-nag's S1 accepts a bucket that is itself a server-access-log destination: no finding.
 
     this.lakeBucket = createPrivateBucket(this, 'LakeBucket', {
       destroyOnRemoval: props.destroyOnRemoval,
       versioned: true,
       serverAccessLogs: { bucket: this.accessLogsBucket, prefix: 'lake-bucket/' },
     });
-
-    if (props.destroyOnRemoval) acknowledgeAutoDeleteProvider(this);
 
     this.lakeBucketExportName = `${this.stackName}-LakeBucketName`;
     new CfnOutput(this, 'LakeBucketName', {

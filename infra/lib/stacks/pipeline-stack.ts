@@ -8,7 +8,7 @@ import { removalPolicyOf, type Retention } from '../config.ts';
 import { DuckdbFunction } from '../constructs/duckdb-function.ts';
 import { DuckdbLayer } from '../constructs/duckdb-layer.ts';
 import { grantLakeAccess, importLakeBucket } from '../constructs/lake-access.ts';
-import { acknowledge, CDK_HANDLER_BASIC_ROLE, stackSingletons } from '../nag.ts';
+import { acknowledge, BASIC_EXECUTION_ROLE, CDK_HANDLER_BASIC_ROLE, managedPolicyFinding, stackSingletons } from '../nag.ts';
 import type { HandlerEntries } from '../paths.ts';
 
 /** Uploads land here; the ingest handler copies them to raw/<source>/<millesime>/… */
@@ -104,9 +104,7 @@ export class PipelineStack extends Stack {
     });
 
     for (const handler of stackSingletons(this, 'BucketNotificationsHandler')) {
-      acknowledge(handler, [
-        { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: CDK_HANDLER_BASIC_ROLE },
-      ]);
+      acknowledge(handler, [{ id: managedPolicyFinding(this, BASIC_EXECUTION_ROLE), reason: CDK_HANDLER_BASIC_ROLE }]);
     }
   }
 }

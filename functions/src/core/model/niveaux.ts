@@ -54,7 +54,7 @@ export function normaliserRecherche(texte: string): string {
     .toLowerCase()
     .replace(/œ/g, 'oe')
     .replace(/æ/g, 'ae')
-    .replace(/[''`´\-‐–—_.,;:/()]+/g, ' ')
+    .replace(/['\u2018\u2019\u02bc`\u00b4\-\u2010-\u2015_.,;:/()\[\]"\u00ab\u00bb]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }
