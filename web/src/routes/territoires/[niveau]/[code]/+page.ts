@@ -24,10 +24,10 @@ export type ChargementCommunes =
 
 function versErreurPage(e: unknown): never {
   if (e instanceof ApiError) {
-    if (e.status === 404) error(404, { message: 'Territoire introuvable', detail: e.message });
-    if (e.status === 0) error(503, { message: 'Service injoignable', detail: MESSAGE_RESEAU });
-    if (e.status >= 400 && e.status < 500) error(e.status, { message: 'Requête invalide', detail: e.message });
-    error(e.status, { message: 'Erreur du service de données', detail: e.message });
+    if (e.status === 404) error(404, 'Territoire introuvable', { detail: e.message });
+    if (e.status === 0) error(503, 'Service injoignable', { detail: MESSAGE_RESEAU });
+    if (e.status >= 400 && e.status < 500) error(e.status, 'Requête invalide', { detail: e.message });
+    error(e.status, 'Erreur du service de données', { detail: e.message });
   }
   throw e;
 }
@@ -35,8 +35,7 @@ function versErreurPage(e: unknown): never {
 export const load: PageLoad = async ({ params, fetch }) => {
   const { niveau, code } = params;
   if (!isNiveau(niveau)) {
-    error(404, {
-      message: 'Territoire introuvable',
+    error(404, 'Territoire introuvable', {
       detail: `« ${niveau} » n'est pas un niveau de territoire connu (commune, epci, departement, region, france).`,
     });
   }
