@@ -32,6 +32,7 @@ describe('barresPopulation', () => {
       source: SOURCE,
     });
     expect(figure.tagName.toLowerCase()).toBe('svg');
+    expect(figure.getAttribute('role')).toBe('img');
     expect(figure.querySelectorAll('rect')).toHaveLength(25);
     expect(figure.getAttribute('aria-label')).toBe(
       'Population municipale : 25 communes les plus peuplées sur 53 de Saint-Étienne Métropole',

@@ -3,6 +3,8 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+// The key layout is defined once, by the backend (uploads land under raw/depot/).
+import { PREFIXE_DEPOT } from '../../../functions/src/core/storage/keys.ts';
 import type { Construct } from 'constructs';
 import { removalPolicyOf, type Retention } from '../config.ts';
 import { DuckdbFunction } from '../constructs/duckdb-function.ts';
@@ -10,9 +12,6 @@ import { DuckdbLayer } from '../constructs/duckdb-layer.ts';
 import { grantLakeAccess, importLakeBucket } from '../constructs/lake-access.ts';
 import { acknowledge, BASIC_EXECUTION_ROLE, CDK_HANDLER_BASIC_ROLE, managedPolicyFinding, stackSingletons } from '../nag.ts';
 import type { HandlerEntries } from '../paths.ts';
-
-/** Uploads land here; the ingest handler copies them to raw/<source>/<millesime>/… */
-export const PREFIXE_DEPOT = 'raw/depot/';
 
 export interface PipelineStackProps extends StackProps, Retention {
   /** DataStack's export of the lake bucket name. */
@@ -59,7 +58,7 @@ export class PipelineStack extends Stack {
 
     this.ingestExtract = new DuckdbFunction(this, 'IngestExtract', {
       entry: props.entries.ingestExtract,
-      description: 'Ingestion : extrait déposé sous raw/depot/ → copie raw/, Parquet lake/, manifeste',
+      description: 'Ingestion : extrait déposé sous raw/depot/ ; copie raw/, Parquet lake/, manifeste',
       layer,
       lakeBucketName: lake.bucketName,
       memorySize: 2048,
@@ -78,7 +77,7 @@ export class PipelineStack extends Stack {
 
     this.computeIndicateurs = new DuckdbFunction(this, 'ComputeIndicateurs', {
       entry: props.entries.computeIndicateurs,
-      description: 'Calcul : manifeste lake/*/manifest.json publié → tables marts/',
+      description: 'Calcul : à la publication de lake/*/manifest.json, tables marts/',
       layer,
       lakeBucketName: lake.bucketName,
       memorySize: 2048,

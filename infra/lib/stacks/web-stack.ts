@@ -40,15 +40,18 @@ export interface WebStackProps extends StackProps, Retention {
 }
 
 /**
- * Viewer-request function of the site behaviour: a path whose last segment has no extension is a
- * route of the single-page app and gets the fallback page; files are served as they are. Done
- * here rather than with distribution-wide error responses, which would also rewrite the API's
- * own 403/404 answers into the HTML page.
+ * Viewer-request function of the site behaviour. The home page is prerendered (`index.html`,
+ * docs/adr/0004-hebergement-web.md); any other path whose last segment has no extension is a route
+ * of the single-page app and gets the fallback page; files are served as they are. Done here rather
+ * than with distribution-wide error responses, which would also rewrite the API's own 403/404
+ * answers into the HTML page.
  */
 export const SPA_ROUTING_FUNCTION = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
-  if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) {
+  if (uri === '/') {
+    request.uri = '/index.html';
+  } else if (uri.lastIndexOf('.') <= uri.lastIndexOf('/')) {
     request.uri = '/${SPA_FALLBACK_PAGE}';
   }
   return request;
@@ -86,11 +89,12 @@ export class WebStack extends Stack {
     const spaRouting = new CloudFrontFunction(this, 'SpaRouting', {
       code: FunctionCode.fromInline(SPA_ROUTING_FUNCTION),
       runtime: FunctionRuntime.JS_2_0,
-      comment: `Routes de la SPA → /${SPA_FALLBACK_PAGE}`,
+      // CloudFront comments: plain ASCII.
+      comment: `Home page to /index.html, SPA routes to /${SPA_FALLBACK_PAGE}`,
     });
 
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'Santé des territoires : site statique et API',
+      comment: 'Sante des territoires: static site and /api/*',
       httpVersion: HttpVersion.HTTP2_AND_3,
       enableLogging: true,
       logBucket: logs,
@@ -112,8 +116,8 @@ export class WebStack extends Stack {
           }),
           viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
-          // The API sets its own Cache-Control; CloudFront passes requests through untouched
-          // (query string included), except Host, which API Gateway needs to be its own.
+          // No edge caching: every request reaches the API, query string and headers included,
+          // except Host, which must stay API Gateway's own domain.
           cachePolicy: CachePolicy.CACHING_DISABLED,
           originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,

@@ -77,7 +77,7 @@ export function chargerTerritoire(fetchFn: Fetch, niveau: Niveau, code: string):
 }
 
 /** Size of one page of `/communes`; the API may answer with fewer rows (it then sets `limite`). */
-export const TAILLE_PAGE_COMMUNES = 500;
+export const TAILLE_PAGE_COMMUNES = 1000;
 
 /**
  * `GET /api/territoires/{niveau}/{code}/communes?tri=population&ordre=desc` — the `maximum` most

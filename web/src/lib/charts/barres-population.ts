@@ -57,12 +57,14 @@ export function legendeBarres(affichees: number, total: number): string {
   return `${formatNombre(affichees)} communes les plus peuplées sur ${formatNombre(total)}`;
 }
 
-/** Rough width of a label in the chart's 12px system font, to size the left margin. */
+/** Rough width of a character in the chart's 12px system font, to size the left margin. */
+const LARGEUR_CARACTERE = 6.6;
+
 function largeurTexte(texte: string): number {
-  return Math.ceil(texte.length * 6.6);
+  return Math.ceil(texte.length * LARGEUR_CARACTERE);
 }
 
-function abreger(texte: string, max = 28): string {
+function abreger(texte: string, max: number): string {
   return texte.length <= max ? texte : `${texte.slice(0, max - 1)}…`;
 }
 
@@ -75,7 +77,15 @@ export function barresPopulation(
   const donnees = lignesAffichees(rows, maximum);
   const libelles = new Map(donnees.map((d) => [d.code, d.libelle]));
   const width = Math.max(280, Math.round(options.width ?? 640));
-  const marginLeft = Math.min(200, Math.max(80, ...donnees.map((d) => largeurTexte(abreger(d.libelle)) + 12)));
+  // The names take at most 40 % of the width (200 px); longer ones are shortened with "…"
+  // (the table gives them in full).
+  const margeGaucheMax = Math.min(200, Math.round(width * 0.4));
+  const caracteresMax = Math.floor((margeGaucheMax - 12) / LARGEUR_CARACTERE);
+  const etiquette = (libelle: string): string => abreger(libelle, caracteresMax);
+  const marginLeft = Math.min(
+    margeGaucheMax,
+    Math.max(80, ...donnees.map((d) => largeurTexte(etiquette(d.libelle)) + 12)),
+  );
   const valeur = (d: LignePopulation): string => formatNombre(d.population);
   const legende = legendeBarres(donnees.length, total);
   const premiere = donnees[0];
@@ -89,7 +99,7 @@ export function barresPopulation(
     .filter(Boolean)
     .join(' ');
 
-  return Plot.plot({
+  const figure = Plot.plot({
     document: options.document,
     width,
     height: MARGE_HAUT + MARGE_BAS + HAUTEUR_BARRE * Math.max(1, donnees.length),
@@ -115,7 +125,7 @@ export function barresPopulation(
       label: null,
       padding: 0.2,
       tickSize: 0,
-      tickFormat: (code: string) => abreger(libelles.get(code) ?? code),
+      tickFormat: (code: string) => etiquette(libelles.get(code) ?? code),
     },
     marks: [
       Plot.barX(donnees, {
@@ -135,4 +145,8 @@ export function barresPopulation(
       Plot.ruleX([0]),
     ],
   });
+  // One image for assistive technologies, named by ariaLabel/ariaDescription; its values are in
+  // the table that follows the chart.
+  figure.setAttribute('role', 'img');
+  return figure;
 }

@@ -1,0 +1,183 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
+import { formatNombre } from '../../functions/src/core/model/format.ts';
+import { preparerLac } from '../../functions/src/cli/prepare.ts';
+import { loadConfig } from '../../functions/src/core/config.ts';
+import { createRuntime, type Runtime } from '../../functions/src/core/runtime.ts';
+import { startLocalServer, type LocalServer } from '../../functions/src/server/local-server.ts';
+
+/**
+ * The user's path through the real thing: the built web app (web/build, see global-setup.ts)
+ * served by the real local server, whose API reads a lake prepared from the project's data/.
+ * Chromium is Debian's (apt-get install chromium).
+ */
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const SORTIE = path.join(REPO, 'tests', 'output');
+
+let dir: string;
+let runtime: Runtime;
+let server: LocalServer;
+let browser: Browser;
+let page: Page;
+let erreursPage: string[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'st-e2e-'));
+  runtime = await createRuntime(
+    loadConfig({ STORAGE_MODE: 'fs', LAKE_DIR: path.join(dir, 'lake'), CACHE_DIR: path.join(dir, 'cache') }),
+  );
+  await preparerLac(runtime, { dataDir: path.join(REPO, 'data') });
+  server = await startLocalServer({ runtime, host: '127.0.0.1', port: 0, webRoot: path.join(REPO, 'web', 'build') });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  await mkdir(SORTIE, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await runtime?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'fr-FR' });
+  erreursPage = [];
+  page.on('pageerror', (e) => erreursPage.push(e.message));
+});
+
+afterEach(async () => {
+  await page.close();
+});
+
+async function api<T>(chemin: string): Promise<T> {
+  const r = await fetch(server.url + chemin);
+  expect(r.status, chemin).toBe(200);
+  return (await r.json()) as T;
+}
+
+describe('parcours', () => {
+  it('searches without accents, opens the commune and shows its population with its source', async () => {
+    // The API is the reference: the page must show exactly its value, French-formatted.
+    const attendu = await api<TerritoireReponse>('/api/territoires/commune/42218');
+    expect(attendu.libelle).toBe('Saint-Étienne');
+    expect(attendu.population.valeur).toBeGreaterThan(100_000);
+
+    await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+    await expect(page.title()).resolves.toBe('Santé territoires');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+
+    const champ = page.getByLabel('Rechercher un territoire');
+    await champ.pressSequentially('saint etienne', { delay: 20 });
+    const lien = page.getByRole('link', { name: 'Saint-Étienne', exact: true });
+    await lien.waitFor();
+    const resultat = page.locator('li', { has: lien });
+    expect(await resultat.textContent()).toContain(formatNombre(attendu.population.valeur));
+
+    await lien.click();
+    await page.waitForURL('**/territoires/commune/42218');
+    await page.getByRole('heading', { level: 1, name: /Saint-Étienne/ }).waitFor();
+    expect(await page.getByTestId('population').textContent()).toBe(formatNombre(attendu.population.valeur));
+    const source = (await page.getByTestId('source-population').textContent()) ?? '';
+    expect(source).toContain(`Source : ${attendu.population.source.producteur}`);
+    expect(source).toContain(`millésime ${attendu.population.source.millesime}`);
+    expect(erreursPage).toEqual([]);
+  });
+
+  it("shows an EPCI's communes as a bar chart and a table, and saves a screenshot", async () => {
+    const resultats = await api<{ resultats: Array<{ niveau: string; code: string; libelle: string }> }>(
+      '/api/territoires?q=saint%20etienne%20metropole',
+    );
+    const epci = resultats.resultats.find((r) => r.niveau === 'epci');
+    expect(epci?.libelle).toBe('Saint-Étienne Métropole');
+    const attendu = await api<TerritoireReponse>(`/api/territoires/epci/${epci!.code}`);
+    const communes = await api<{ total: number }>(`/api/territoires/epci/${epci!.code}/communes?limite=1`);
+    expect(communes.total).toBeGreaterThan(25);
+
+    await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+    await page.getByLabel('Rechercher un territoire').fill('saint etienne metropole');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByRole('link', { name: 'Saint-Étienne Métropole', exact: true }).click();
+    await page.waitForURL(`**/territoires/epci/${epci!.code}`);
+
+    expect(await page.getByTestId('population').textContent()).toBe(formatNombre(attendu.population.valeur));
+    expect(await page.getByTestId('source-population').textContent()).toMatch(/^Source : Insee, .*millésime \d{4}/);
+    // Breadcrumb of parents, as links.
+    const fil = page.getByRole('navigation', { name: "Fil d'Ariane" });
+    for (const parent of attendu.parents) {
+      await expect(fil.getByRole('link', { name: new RegExp(parent.libelle) }).count()).resolves.toBe(1);
+    }
+
+    // The chart: top 25 bars, French tick labels, an accessible name.
+    const svg = page.locator('figure svg[aria-label]');
+    await svg.locator('rect').first().waitFor();
+    expect(await svg.locator('rect').count()).toBe(25);
+    expect(await svg.getAttribute('aria-label')).toContain(
+      `25 communes les plus peuplées sur ${formatNombre(communes.total)}`,
+    );
+    const ticks = await svg.locator('[aria-label="x-axis tick label"] text').allTextContents();
+    expect(ticks).toContain(`100\u202f000`);
+
+    // The table alternative: every commune of the EPCI.
+    const tableau = page.locator('table');
+    expect(await tableau.locator('caption').textContent()).toContain('Saint-Étienne Métropole');
+    expect(await tableau.locator('tbody tr').count()).toBe(communes.total);
+    expect(await tableau.locator('tbody tr').first().textContent()).toContain('Saint-Étienne');
+
+    await page.screenshot({ path: path.join(SORTIE, 'territoire-epci.png'), fullPage: true });
+    expect(erreursPage).toEqual([]);
+  });
+
+  it('shows "Territoire introuvable" for a deep link to an unknown territory', async () => {
+    const reponse = await page.goto(`${server.url}/territoires/departement/00`, { waitUntil: 'networkidle' });
+    expect(reponse?.status()).toBe(200); // the SPA fallback page
+    await page.getByRole('heading', { level: 1, name: 'Territoire introuvable' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Rechercher un autre territoire' }).count()).toBe(1);
+    expect(erreursPage).toEqual([]);
+  });
+
+  it("shows the API's French message for an invalid code", async () => {
+    const r = await fetch(`${server.url}/api/territoires/epci/abc`);
+    expect(r.status).toBe(400);
+    const { erreur } = (await r.json()) as { erreur: { message: string } };
+
+    await page.goto(`${server.url}/territoires/epci/abc`, { waitUntil: 'networkidle' });
+    await page.getByRole('heading', { level: 1, name: 'Requête invalide' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe(erreur.message);
+    expect(erreursPage).toEqual([]);
+  });
+
+  it('says so when the API cannot be reached', async () => {
+    // The only injected failure: the network edge (requests to /api are dropped by the browser).
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.goto(`${server.url}/territoires/epci/244200770`, { waitUntil: 'networkidle' });
+    await page.getByRole('heading', { level: 1, name: 'Service injoignable' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('injoignable');
+  });
+
+  it('offers a skip link to the main content as the first focusable element', async () => {
+    await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => ({
+      texte: document.activeElement?.textContent?.trim(),
+      href: document.activeElement?.getAttribute('href'),
+    }));
+    expect(focus).toEqual({ texte: 'Aller au contenu', href: '#contenu' });
+  });
+});
