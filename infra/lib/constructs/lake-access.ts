@@ -65,7 +65,7 @@ export function grantLakeAccess(bucket: IBucket, role: IRole, access: LakeAccess
     role,
     [...patterns].map((pattern) => ({
       id: wildcardResourceFinding(role, bucket.arnForObjects(pattern)),
-      reason: `Le joker porte sur les clés sous le préfixe « ${pattern} » du seul bucket du lac, pas sur d'autres buckets : ${access.why}`,
+      reason: `Le joker ne couvre que les clés du motif « ${pattern} », dans le seul bucket du lac : ${access.why}`,
     })),
   );
 }

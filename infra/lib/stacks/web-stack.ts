@@ -132,7 +132,7 @@ export class WebStack extends Stack {
       },
       {
         id: 'AwsSolutions-CFR2',
-        reason: "Site statique et API en lecture seule sur données publiques, sans authentification ni saisie : pas de WAF (coût fixe) ; l'API est protégée par le throttling de son stage et CloudFront par AWS Shield Standard.",
+        reason: "Site statique et API en lecture seule sur données publiques, sans authentification ni écriture : pas de WAF (coût fixe) ; l'API est protégée par le throttling de son stage et CloudFront par AWS Shield Standard.",
       },
       {
         id: 'AwsSolutions-CFR4',
