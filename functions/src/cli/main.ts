@@ -8,6 +8,7 @@ import { ingererExtrait } from '../core/lake/ingest.ts';
 import { calculerMarts } from '../core/marts/compute.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
 import { startLocalServer } from '../server/local-server.ts';
+import { bench } from './bench.ts';
 import { preparerLac } from './prepare.ts';
 
 /**
@@ -16,11 +17,12 @@ import { preparerLac } from './prepare.ts';
  *   serve                 serve the current lake and web build
  *   ingest <fichier|dossier>... [--millesime AAAA]
  *   compute [--force]
+ *   bench [--requetes=N] [--concurrence=N]   figures printed, never asserted
  * Exit codes: 0 success, 1 failure (I/O, engine), 2 usage error or rejected extract.
  */
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const USAGE = `Usage : npm start | npm run serve | npm run ingest -- <fichier|dossier>... [--millesime AAAA] | npm run compute [-- --force]`;
+const USAGE = `Usage : npm start | npm run serve | npm run ingest -- <fichier|dossier>... [--millesime AAAA] | npm run compute [-- --force] | npm run bench`;
 
 class UsageError extends Error {}
 
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${r.statut === 'calcule' ? 'Marts calculés' : 'Marts déjà à jour'} (${r.manifeste.calculeLe}).`);
         return 0;
       });
+    case 'bench':
+      return bench(path.join(REPO, 'data'), args);
     default:
       throw new UsageError(commande ? `Commande inconnue : ${commande}` : 'Commande manquante');
   }

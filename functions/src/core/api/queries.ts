@@ -54,22 +54,13 @@ export function createQueries(runtime: Runtime, marts: MartsReader): Queries {
   };
 
   const lireTerritoire = async (niveau: Niveau, code: string): Promise<{ row: TerritoireRow; parents: TerritoireRef[] }> => {
-    await marts.actuel();
-    // First the territory itself, to learn its parents' codes; then the parents in one query.
-    const premier = await db.all<TerritoireRow>(territoireSql, { niveau, code, epci: '', departement: '', region: '' });
-    const row = premier.find((r) => r.niveau === niveau && r.code === code);
-    if (!row) throw new TerritoireInconnuError(niveau, code);
     const niveauxParents = PARENTS[niveau];
-    const rows = await db.all<TerritoireRow>(territoireSql, {
-      niveau,
-      code,
-      epci: niveauxParents.includes('epci') ? (row.code_epci ?? '') : '',
-      departement: niveauxParents.includes('departement') ? (row.code_departement ?? '') : '',
-      region: niveauxParents.includes('region') ? (row.code_region ?? '') : '',
-    });
+    const rows = await db.all<TerritoireRow & { est_cible: boolean }>(territoireSql, { niveau, code, niveaux_parents: niveauxParents.join(',') });
+    const row = rows.find((r) => r.est_cible);
+    if (!row) throw new TerritoireInconnuError(niveau, code);
     const parents = niveauxParents
-      .map((n) => rows.find((r) => r.niveau === n))
-      .filter((r): r is TerritoireRow => r !== undefined)
+      .map((n) => rows.find((r) => r.niveau === n && !r.est_cible))
+      .filter((r): r is TerritoireRow & { est_cible: boolean } => r !== undefined)
       .map((r) => ({ niveau: r.niveau, code: r.code, libelle: r.libelle }));
     return { row, parents };
   };

@@ -1,0 +1,66 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../core/config.ts';
+import { createRuntime } from '../core/runtime.ts';
+import { startLocalServer } from '../server/local-server.ts';
+import { preparerLac } from './prepare.ts';
+
+/**
+ * `npm run bench`: figures, not assertions. Cold preparation of a fresh lake from data/
+ * (ingest + compute), then the API over HTTP on loopback under concurrent load.
+ */
+export async function bench(dataDir: string, args: string[]): Promise<number> {
+  const requetes = Number(args.find((a) => a.startsWith('--requetes='))?.split('=')[1] ?? 3000);
+  const concurrence = Number(args.find((a) => a.startsWith('--concurrence='))?.split('=')[1] ?? 20);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'st-bench-'));
+  const runtime = await createRuntime(loadConfig({ STORAGE_MODE: 'fs', LAKE_DIR: path.join(dir, 'lake'), CACHE_DIR: path.join(dir, 'cache') }));
+  try {
+    const t0 = performance.now();
+    await preparerLac(runtime, { dataDir });
+    const tPrep = performance.now() - t0;
+    const t1 = performance.now();
+    await preparerLac(runtime, { dataDir });
+    const tNoop = performance.now() - t1;
+    console.log(`Préparation du lac (ingestion de 2 extraits, 48 634 lignes, + calcul) : ${tPrep.toFixed(0)} ms ; relance à jour : ${tNoop.toFixed(0)} ms`);
+
+    const server = await startLocalServer({ runtime, host: '127.0.0.1', port: 0, webRoot: null });
+    const chemins = [
+      '/api/territoires?q=saint+etienne',
+      '/api/territoires/commune/42218',
+      '/api/territoires/epci/200046977',
+      '/api/territoires/departement/2A',
+      '/api/territoires/region/84/communes?limite=100',
+      '/api/territoires/france/FR',
+    ];
+    // Warm-up, then the measured run.
+    for (const c of chemins) await (await fetch(server.url + c)).arrayBuffer();
+    const durees: number[] = [];
+    let erreurs = 0;
+    let suivant = 0;
+    const t2 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrence }, async () => {
+        while (suivant < requetes) {
+          const i = suivant++;
+          const debut = performance.now();
+          const r = await fetch(server.url + chemins[i % chemins.length]);
+          await r.arrayBuffer();
+          durees.push(performance.now() - debut);
+          if (r.status !== 200) erreurs += 1;
+        }
+      }),
+    );
+    const total = (performance.now() - t2) / 1000;
+    await server.close();
+    durees.sort((a, b) => a - b);
+    const q = (p: number) => durees[Math.min(durees.length - 1, Math.floor(p * durees.length))]!.toFixed(1);
+    console.log(`API sur le bouclage : ${requetes} requêtes, ${concurrence} connexions simultanées, ${chemins.length} routes`);
+    console.log(`  p50 ${q(0.5)} ms · p95 ${q(0.95)} ms · p99 ${q(0.99)} ms · ${(requetes / total).toFixed(0)} req/s · ${erreurs} erreur(s)`);
+    console.log(`Mémoire : pic RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} Mio`);
+    return 0;
+  } finally {
+    await runtime.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

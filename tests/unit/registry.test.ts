@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { FormatInconnuError } from '../../functions/src/core/errors.ts';
+import { ADAPTATEURS, detecterFormat } from '../../functions/src/core/sources/registry.ts';
+import { cleRaw, PREFIXE_DEPOT } from '../../functions/src/core/storage/keys.ts';
+
+describe('source adapters registry', () => {
+  it('has unique kebab-case ids whose raw copies never land under the upload prefix (no trigger loop)', () => {
+    const ids = ADAPTATEURS.map((a) => a.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const a of ADAPTATEURS) {
+      expect(a.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(cleRaw(a.id, '2023', 'f'.repeat(64), a.extension).startsWith(PREFIXE_DEPOT)).toBe(false);
+      expect(['depot', 'rejets']).not.toContain(a.id);
+    }
+  });
+
+  it('detects by content, and lists the known formats when it cannot', () => {
+    expect(detecterFormat('REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;Commune;PMUN;PCAP;PTOT\r', 'x.txt').id).toBe('populations-legales');
+    expect(detecterFormat('"MOD","DATE_EFF","TYPECOM_AV","COM_AV","TNCC_AV","NCC_AV","NCCENR_AV","LIBELLE_AV","TYPECOM_AP","COM_AP","TNCC_AP","NCC_AP","NCCENR_AP","LIBELLE_AP"', 'y').id).toBe('cog-mouvements');
+    expect(() => detecterFormat('CODGEO;LIBGEO;NBMEN19', 'FILO2019_DISP_COM.csv')).toThrow(FormatInconnuError);
+    expect(() => detecterFormat('CODGEO;LIBGEO;NBMEN19', 'FILO2019_DISP_COM.csv')).toThrow(/Formats connus : populations-legales \(Populations légales des communes\), cog-mouvements/);
+  });
+});
