@@ -4,13 +4,13 @@ import { construirePassage } from '../../functions/src/core/marts/compute.ts';
 import { chargerReferentiel } from '../../functions/src/core/geographie/referentiel.ts';
 import { passerAuCogCourant, type Mouvement } from '../../functions/src/core/geographie/passage.ts';
 import { cogMouvements } from '../../functions/src/core/sources/cog-mouvements/adapter.ts';
-import { decoderUtf8 } from '../../functions/src/core/sources/texte.ts';
+import { entreeSource } from '../../functions/src/core/sources/adapter.ts';
 import { FICHIER_MOUVEMENTS } from '../helpers/chemins.ts';
 
 // The real INSEE commune movements 1943–2026 (data/insee/cog/2026), read by the real adapter.
 let mouvements: Mouvement[];
 beforeAll(() => {
-  const extrait = cogMouvements.lire(decoderUtf8(new Uint8Array(readFileSync(FICHIER_MOUVEMENTS)), 'mouvements-communes.csv'), 'mouvements-communes.csv', null);
+  const extrait = cogMouvements.lire(entreeSource('mouvements-communes.csv', new Uint8Array(readFileSync(FICHIER_MOUVEMENTS))), null);
   expect(extrait.millesime).toBe('2026');
   expect(extrait.lignes).toHaveLength(13734);
   mouvements = extrait.lignes.map(([, mod, date, typeAv, comAv, , typeAp, comAp]) => ({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FormatInconnuError } from '../../functions/src/core/errors.ts';
+import { entreeSource } from '../../functions/src/core/sources/adapter.ts';
 import { ADAPTATEURS, detecterFormat } from '../../functions/src/core/sources/registry.ts';
 import { cleRaw, PREFIXE_DEPOT } from '../../functions/src/core/storage/keys.ts';
 
@@ -15,9 +16,9 @@ describe('source adapters registry', () => {
   });
 
   it('detects by content, and lists the known formats when it cannot', () => {
-    expect(detecterFormat('REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;Commune;PMUN;PCAP;PTOT\r', 'x.txt').id).toBe('populations-legales');
-    expect(detecterFormat('"MOD","DATE_EFF","TYPECOM_AV","COM_AV","TNCC_AV","NCC_AV","NCCENR_AV","LIBELLE_AV","TYPECOM_AP","COM_AP","TNCC_AP","NCC_AP","NCCENR_AP","LIBELLE_AP"', 'y').id).toBe('cog-mouvements');
-    expect(() => detecterFormat('CODGEO;LIBGEO;NBMEN19', 'FILO2019_DISP_COM.csv')).toThrow(FormatInconnuError);
-    expect(() => detecterFormat('CODGEO;LIBGEO;NBMEN19', 'FILO2019_DISP_COM.csv')).toThrow(/Formats connus : populations-legales \(Populations légales des communes\), cog-mouvements/);
+    expect(detecterFormat(entreeSource('x.txt', new TextEncoder().encode('REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;Commune;PMUN;PCAP;PTOT\r'))).id).toBe('populations-legales');
+    expect(detecterFormat(entreeSource('y', new TextEncoder().encode('"MOD","DATE_EFF","TYPECOM_AV","COM_AV","TNCC_AV","NCC_AV","NCCENR_AV","LIBELLE_AV","TYPECOM_AP","COM_AP","TNCC_AP","NCC_AP","NCCENR_AP","LIBELLE_AP"'))).id).toBe('cog-mouvements');
+    expect(() => detecterFormat(entreeSource('FILO2019_DISP_COM.csv', new TextEncoder().encode('CODGEO;LIBGEO;NBMEN19')))).toThrow(FormatInconnuError);
+    expect(() => detecterFormat(entreeSource('FILO2019_DISP_COM.csv', new TextEncoder().encode('CODGEO;LIBGEO;NBMEN19')))).toThrow(/Formats connus : populations-legales \(Populations légales des communes\), cog-mouvements/);
   });
 });

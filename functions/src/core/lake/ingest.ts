@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sqlPath } from '../duckdb/duckdb.ts';
 import type { Runtime } from '../runtime.ts';
-import { decoderUtf8 } from '../sources/texte.ts';
+import { SourceSchemaError } from '../errors.ts';
+import { entreeSource } from '../sources/adapter.ts';
 import { detecterFormat } from '../sources/registry.ts';
 import { cleLake, cleManifesteLake, cleRaw } from '../storage/keys.ts';
 import { lireManifesteDataset, type ManifesteDataset, type VersionDataset } from './manifeste.ts';
@@ -30,10 +31,10 @@ export interface IngestResultat {
  */
 export async function ingererExtrait(runtime: Runtime, input: IngestInput): Promise<IngestResultat> {
   const { storage, db } = runtime;
-  const texte = decoderUtf8(input.bytes, input.fichier);
-  const premiereLigne = texte.slice(0, Math.min(texte.length, 4096)).split('\n', 1)[0] ?? '';
-  const adapter = detecterFormat(premiereLigne, input.fichier);
-  const extrait = adapter.lire(texte, input.fichier, input.millesime ?? null);
+  if (input.bytes.byteLength === 0) throw new SourceSchemaError({ fichier: input.fichier }, 'fichier vide');
+  const entree = entreeSource(input.fichier, input.bytes);
+  const adapter = detecterFormat(entree);
+  const extrait = adapter.lire(entree, input.millesime ?? null);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
 
   const manifeste = await lireManifesteDataset(storage, adapter.id);
@@ -72,6 +73,15 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
       lignesRejetees: extrait.lignesLues - extrait.lignes.length,
       versionSchema: adapter.versionSchema,
       ingereLe: runtime.now().toISOString(),
+      encodage: (() => {
+        try {
+          return entree.texte().encodage;
+        } catch {
+          return null; // a binary format (XLSX, ZIP)
+        }
+      })(),
+      ...(extrait.variables ? { variables: extrait.variables } : {}),
+      ...(extrait.niveaux ? { niveaux: extrait.niveaux } : {}),
     };
     const suivant: ManifesteDataset = {
       dataset: adapter.id,

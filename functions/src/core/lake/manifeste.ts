@@ -1,4 +1,5 @@
 import type { Provenance } from '../sources/adapter.ts';
+import type { VariableSource } from '../sources/mesures.ts';
 import { cleManifesteLake } from '../storage/keys.ts';
 import { getJson, type Storage } from '../storage/storage.ts';
 
@@ -15,6 +16,11 @@ export interface VersionDataset {
   lignesRejetees: number;
   versionSchema: number;
   ingereLe: string;
+  /** Encoding the text was read in (`null` for binary formats). */
+  encodage: string | null;
+  /** Measure datasets: their variables and the geographic levels present. */
+  variables?: VariableSource[];
+  niveaux?: string[];
 }
 
 /** `lake/<dataset>/manifest.json`: written last, so a reader never sees half a publication. */

@@ -1,3 +1,6 @@
+import type { VariableSource } from './mesures.ts';
+import { decoderTexte, type TexteDecode } from './lecture/decodage.ts';
+
 /**
  * A source adapter recognises one upstream format by its content (header signature, never the
  * file name), validates every line (errors name file, line and column), and hands typed rows to
@@ -17,6 +20,10 @@ export interface ExtraitLu {
   colonnes: ColonneTable[];
   lignes: Array<Array<string | number | null>>;
   lignesLues: number;
+  /** For measure datasets: the variables, with their unit and whether they add up. */
+  variables?: VariableSource[];
+  /** Geographic levels present (measure datasets). */
+  niveaux?: string[];
 }
 
 export interface Provenance {
@@ -25,18 +32,54 @@ export interface Provenance {
   licence: string;
 }
 
+/** One uploaded file: its bytes, and its text decoded on demand (once). */
+export interface EntreeSource {
+  fichier: string;
+  bytes: Uint8Array;
+  texte(): TexteDecode;
+  /** The first `n` lines of the text, or `[]` for a binary file. */
+  premieresLignes(n: number): string[];
+}
+
+export function entreeSource(fichier: string, bytes: Uint8Array): EntreeSource {
+  let decode: TexteDecode | null = null;
+  const texte = () => (decode ??= decoderTexte(bytes, fichier));
+  return {
+    fichier,
+    bytes,
+    texte,
+    premieresLignes(n) {
+      try {
+        const t = texte().texte;
+        const out: string[] = [];
+        let start = t.charCodeAt(0) === 0xfeff ? 1 : 0;
+        while (out.length < n && start < t.length) {
+          const end = t.indexOf('\n', start);
+          out.push(t.slice(start, end === -1 ? t.length : end).replace(/\r$/, ''));
+          if (end === -1) break;
+          start = end + 1;
+        }
+        return out;
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
 export interface SourceAdapter {
   /** Stable id, also the dataset name in the lake: kebab-case ASCII. */
   id: string;
   libelle: string;
   provenance: Provenance;
+  /** Extension of the immutable raw copy. */
   extension: string;
   /** Increment when the normalised output changes: forces a re-ingest of unchanged files. */
   versionSchema: number;
-  /** True when the first line (header, BOM stripped) is this format's. */
-  reconnaitre(premiereLigne: string): boolean;
+  /** True when the content (header signature) is this format's. Must not throw. */
+  reconnaitre(entree: EntreeSource): boolean;
   /** Validates and types the whole file; throws `SourceSchemaError` at the first bad cell. */
-  lire(texte: string, fichier: string, millesimeImpose: string | null): ExtraitLu;
+  lire(entree: EntreeSource, millesimeImpose: string | null): ExtraitLu;
   /** SELECT over the staging table `staging` producing the dataset rows. */
   normalisationSql: string;
 }

@@ -1,50 +1,11 @@
 import { SourceSchemaError } from '../errors.ts';
 
-/**
- * Decoding and line splitting of delimited text extracts. Strict: a byte sequence that is not
- * valid UTF-8 is reported with its line; a NUL byte means a binary file. (Latin-1 and
- * Windows-1252 transcoding belongs to the multi-format ingestion.)
- */
+/** Line splitting of delimited text extracts (decoding: `lecture/decodage.ts`). */
 
 export interface LigneCsv {
   /** 1-based line number in the file (the header is line 1). */
   ligne: number;
   champs: string[];
-}
-
-export function decoderUtf8(bytes: Uint8Array, fichier: string): string {
-  if (bytes.byteLength === 0) throw new SourceSchemaError({ fichier }, 'fichier vide');
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) {
-    throw new SourceSchemaError({ fichier, ligne: ligneDeOctet(bytes, nul) }, 'octet nul : fichier binaire, pas un CSV');
-  }
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    // Locate the first invalid sequence for the message.
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let start = 0;
-    let ligne = 1;
-    for (let i = 0; i <= bytes.byteLength; i++) {
-      if (i === bytes.byteLength || bytes[i] === 0x0a) {
-        try {
-          decoder.decode(bytes.subarray(start, i));
-        } catch {
-          throw new SourceSchemaError({ fichier, ligne }, "encodage invalide : le fichier n'est pas en UTF-8");
-        }
-        start = i + 1;
-        ligne += 1;
-      }
-    }
-    throw new SourceSchemaError({ fichier }, "encodage invalide : le fichier n'est pas en UTF-8");
-  }
-}
-
-function ligneDeOctet(bytes: Uint8Array, offset: number): number {
-  let ligne = 1;
-  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) ligne += 1;
-  return ligne;
 }
 
 /**

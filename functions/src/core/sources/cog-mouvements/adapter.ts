@@ -30,11 +30,13 @@ export const cogMouvements: SourceAdapter = {
   extension: 'csv',
   versionSchema: 1,
 
-  reconnaitre(premiereLigne) {
-    return premiereLigne.replace(/\r$/, '').replace(/"/g, '').toUpperCase() === ENTETE.join(',');
+  reconnaitre(entree) {
+    return (entree.premieresLignes(1)[0] ?? '').replace(/"/g, '').toUpperCase() === ENTETE.join(',');
   },
 
-  lire(texte, fichier, millesimeImpose) {
+  lire(entree, millesimeImpose) {
+    const fichier = entree.fichier;
+    const texte = entree.texte().texte;
     const lignes: Array<Array<string | number | null>> = [];
     let anneeMax = 0;
     let lignesLues = 0;

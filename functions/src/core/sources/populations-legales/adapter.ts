@@ -30,11 +30,13 @@ export const populationsLegales: SourceAdapter = {
   extension: 'csv',
   versionSchema: 1,
 
-  reconnaitre(premiereLigne) {
-    return premiereLigne.replace(/\r$/, '') === ENTETE.join(';');
+  reconnaitre(entree) {
+    return entree.premieresLignes(1)[0] === ENTETE.join(';');
   },
 
-  lire(texte, fichier, millesimeImpose) {
+  lire(entree, millesimeImpose) {
+    const fichier = entree.fichier;
+    const texte = entree.texte().texte;
     if (millesimeImpose === null) {
       throw new SourceSchemaError(
         { fichier },
