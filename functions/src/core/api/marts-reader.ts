@@ -25,7 +25,7 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
     const cle = manifeste.marts.territoires.cle;
     if (!courant || courant.cle !== cle) {
       const fichier = await runtime.storage.localPath(cle);
-      await runtime.db.run(`CREATE OR REPLACE TABLE territoires AS SELECT * FROM read_parquet(${sqlPath(fichier)})`);
+      await runtime.db.run(`CREATE OR REPLACE TABLE territoires AS SELECT * FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
     }
     courant = { manifeste, lu: Date.now(), cle };
     return manifeste;

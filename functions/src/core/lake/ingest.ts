@@ -6,7 +6,7 @@ import type { Runtime } from '../runtime.ts';
 import { SourceSchemaError } from '../errors.ts';
 import { entreeSource } from '../sources/adapter.ts';
 import { detecterFormat } from '../sources/registry.ts';
-import { cleLake, cleManifesteLake, cleRaw } from '../storage/keys.ts';
+import { cleLake, cleManifesteLake, cleRaw, cleVersion } from '../storage/keys.ts';
 import { lireManifesteDataset, type ManifesteDataset, type VersionDataset } from './manifeste.ts';
 
 export interface IngestInput {
@@ -38,7 +38,9 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
 
   const manifeste = await lireManifesteDataset(storage, adapter.id);
-  const existante = manifeste?.versions[extrait.millesime];
+  const partie = extrait.partie ?? null;
+  const cleV = cleVersion(extrait.millesime, partie);
+  const existante = manifeste?.versions[cleV];
   if (existante && existante.sha256 === sha256 && existante.versionSchema === adapter.versionSchema) {
     return { statut: 'inchange', dataset: adapter.id, millesime: extrait.millesime, version: existante };
   }
@@ -49,20 +51,24 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
   const workDir = await mkdtemp(path.join(runtime.tmpDir, 'ingest-'));
   try {
     const parquet = path.join(workDir, 'data.parquet');
-    const colonnes = extrait.colonnes.map((c) => `"${c.nom}" ${c.type}`).join(', ');
-    const empreinte = await db.session(async (s) => {
-      await s.run(`CREATE TEMP TABLE staging (${colonnes})`);
-      await s.append('staging', extrait.lignes);
-      await s.run(`COPY (${adapter.normalisationSql}) TO ${sqlPath(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
-      const [row] = await s.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlPath(parquet)})`);
-      if (row?.n !== extrait.lignes.length) throw new Error(`Normalisation de ${input.fichier} : ${row?.n} lignes écrites pour ${extrait.lignes.length} validées`);
-      return createHash('sha256').update(`${sha256}:${adapter.versionSchema}`).digest('hex');
+    const normalisation = extrait.normalisationSql ?? adapter.normalisationSql;
+    if (!normalisation) throw new Error(`Adaptateur ${adapter.id} sans SQL de normalisation`);
+    const lignesDataset = await db.session(async (s) => {
+      for (const table of [{ nom: 'staging', colonnes: extrait.colonnes, lignes: extrait.lignes }, ...(extrait.annexes ?? [])]) {
+        await s.run(`CREATE TEMP TABLE ${table.nom} (${table.colonnes.map((c) => `"${c.nom}" ${c.type}`).join(', ')})`);
+        await s.append(table.nom, table.lignes, table.colonnes.map((c) => c.type));
+      }
+      await s.run(`COPY (${normalisation}) TO ${sqlPath(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+      const [row] = await s.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlPath(parquet)}, hive_partitioning = false)`);
+      return row?.n ?? 0;
     });
-    const cleParquet = cleLake(adapter.id, extrait.millesime, empreinte);
+    const empreinte = createHash('sha256').update(`${sha256}:${adapter.versionSchema}:${cleV}`).digest('hex');
+    const cleParquet = cleLake(adapter.id, extrait.millesime, partie, empreinte);
     await runtime.storage.putFile(cleParquet, parquet, { contentType: 'application/vnd.apache.parquet' });
 
     const version: VersionDataset = {
       millesime: extrait.millesime,
+      partie,
       cogSource: extrait.cogSource,
       fichier: input.fichier,
       sha256,
@@ -71,6 +77,7 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
       lignesLues: extrait.lignesLues,
       lignesAcceptees: extrait.lignes.length,
       lignesRejetees: extrait.lignesLues - extrait.lignes.length,
+      lignesDataset,
       versionSchema: adapter.versionSchema,
       ingereLe: runtime.now().toISOString(),
       encodage: (() => {
@@ -87,7 +94,7 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
       dataset: adapter.id,
       libelle: adapter.libelle,
       provenance: adapter.provenance,
-      versions: { ...(manifeste?.versions ?? {}), [extrait.millesime]: version },
+      versions: { ...(manifeste?.versions ?? {}), [cleV]: version },
     };
     await storage.put(cleManifesteLake(adapter.id), `${JSON.stringify(suivant, null, 2)}\n`, { contentType: 'application/json' });
     return { statut: 'publie', dataset: adapter.id, millesime: extrait.millesime, version };

@@ -6,6 +6,8 @@ import { getJson, type Storage } from '../storage/storage.ts';
 /** One published version (millésime) of a dataset in the lake. */
 export interface VersionDataset {
   millesime: string;
+  /** Part of the millésime (e.g. the geographic level of a Filosofi file), or null. */
+  partie: string | null;
   cogSource: number | null;
   fichier: string;
   sha256: string;
@@ -14,6 +16,8 @@ export interface VersionDataset {
   lignesLues: number;
   lignesAcceptees: number;
   lignesRejetees: number;
+  /** Rows of the normalised dataset (measures: one per territory × variable × period). */
+  lignesDataset: number;
   versionSchema: number;
   ingereLe: string;
   /** Encoding the text was read in (`null` for binary formats). */
@@ -35,9 +39,10 @@ export async function lireManifesteDataset(storage: Storage, dataset: string): P
   return getJson<ManifesteDataset>(storage, cleManifesteLake(dataset));
 }
 
-/** The most recent millésime of a dataset. */
-export function derniereVersion(manifeste: ManifesteDataset): VersionDataset | null {
-  const millesimes = Object.keys(manifeste.versions).sort();
-  const last = millesimes[millesimes.length - 1];
-  return last === undefined ? null : manifeste.versions[last]!;
+/** The most recent millésime of a dataset (of a given part, if any). */
+export function derniereVersion(manifeste: ManifesteDataset, partie: string | null = null): VersionDataset | null {
+  const versions = Object.values(manifeste.versions)
+    .filter((v) => (v.partie ?? null) === partie)
+    .sort((a, b) => (a.millesime < b.millesime ? -1 : a.millesime > b.millesime ? 1 : 0));
+  return versions[versions.length - 1] ?? null;
 }

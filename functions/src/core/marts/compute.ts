@@ -83,7 +83,7 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
     const fichierTerritoires = path.join(workDir, 'territoires.parquet');
     const rapport = await runtime.db.session(async (s) => {
       await chargerReferentielSql(s, referentiel);
-      await s.run(`CREATE TEMP TABLE pop_source AS SELECT code_source, pmun FROM read_parquet(${sqlPath(await runtime.storage.localPath(populations.cleParquet))})`);
+      await s.run(`CREATE TEMP TABLE pop_source AS SELECT code_source, pmun FROM read_parquet(${sqlPath(await runtime.storage.localPath(populations.cleParquet))}, hive_partitioning = false)`);
       const codes = (await s.all<{ code_source: string }>('SELECT code_source FROM pop_source ORDER BY code_source')).map((r) => r.code_source);
       const mvts = mouvements ? await lireMouvements(s, await runtime.storage.localPath(mouvements.cleParquet)) : [];
       const { lignes, rapport } = construirePassage(codes, mvts, cogSource, referentiel);
@@ -167,7 +167,7 @@ async function chargerReferentielSql(s: Session, r: Referentiel): Promise<void> 
 async function lireMouvements(s: Session, fichier: string): Promise<Mouvement[]> {
   const rows = await s.all<{ mod: number; date_eff: string; typecom_av: string; com_av: string; typecom_ap: string; com_ap: string }>(
     `SELECT mod, strftime(date_eff, '%Y-%m-%d') AS date_eff, typecom_av, com_av, typecom_ap, com_ap
-     FROM read_parquet(${sqlPath(fichier)})
+     FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)
      ORDER BY date_eff, ligne_source`,
   );
   return rows.map((r) => ({ mod: r.mod, dateEffet: r.date_eff, typeAvant: r.typecom_av, codeAvant: r.com_av, typeApres: r.typecom_ap, codeApres: r.com_ap }));

@@ -12,14 +12,26 @@ export interface ColonneTable {
   type: 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'DATE';
 }
 
+/** A small side table the normalisation SQL joins (e.g. the variables of a measure file). */
+export interface TableAnnexe {
+  nom: string;
+  colonnes: ColonneTable[];
+  lignes: Array<Array<string | number | null>>;
+}
+
 export interface ExtraitLu {
   millesime: string;
+  /** Part of the millésime when a dataset comes in several files (e.g. one per level). */
+  partie?: string | null;
   /** COG millésime of the codes in the file (state at 1 January of that year). */
   cogSource: number | null;
   /** Columns of the staging table, and its rows, validated. */
   colonnes: ColonneTable[];
   lignes: Array<Array<string | number | null>>;
   lignesLues: number;
+  annexes?: TableAnnexe[];
+  /** Normalisation SQL generated for this extract (measure datasets); else the adapter's. */
+  normalisationSql?: string;
   /** For measure datasets: the variables, with their unit and whether they add up. */
   variables?: VariableSource[];
   /** Geographic levels present (measure datasets). */
@@ -80,6 +92,6 @@ export interface SourceAdapter {
   reconnaitre(entree: EntreeSource): boolean;
   /** Validates and types the whole file; throws `SourceSchemaError` at the first bad cell. */
   lire(entree: EntreeSource, millesimeImpose: string | null): ExtraitLu;
-  /** SELECT over the staging table `staging` producing the dataset rows. */
-  normalisationSql: string;
+  /** SELECT over the staging table `staging` producing the dataset rows (table datasets). */
+  normalisationSql?: string;
 }

@@ -1,20 +1,28 @@
-import type { ColonneTable, ExtraitLu } from './adapter.ts';
+import type { ColonneTable, ExtraitLu, TableAnnexe } from './adapter.ts';
 import type { StatutMesure } from './lecture/nombres.ts';
-import mesuresSql from './mesures.sql';
 
 /**
  * The common shape of every indicator-type extract in the lake ("mesures", long format): one row
  * per territory × variable × period (× sex × age band when the source has them), the value typed
  * with a `statut` saying why it is absent (secret, absent, non disponible) — never 0.
+ *
+ * Adapters hand over their rows as the source lays them out — wide (one column per variable:
+ * Filosofi, Géoclip) or long (one row per value: CépiDc, Observatoire) — with statuses as small
+ * integers; DuckDB does the unpivot and the joins. This keeps ingestion of a 900 000-value
+ * commune file around a second.
  */
 
 export const NIVEAUX_SOURCE = ['commune', 'arrondissement-municipal', 'epci', 'departement', 'region', 'france', 'france-metropolitaine'] as const;
 export type NiveauSource = (typeof NIVEAUX_SOURCE)[number];
 
+/** Status codes in staging tables (index → statut). */
+export const STATUTS: readonly StatutMesure[] = ['ok', 'secret', 'absent', 'non_disponible'];
+export const CODE_STATUT: Readonly<Record<StatutMesure, number>> = { ok: 0, secret: 1, absent: 2, non_disponible: 3 };
+
 export interface VariableSource {
-  /** kebab-case id, stable: `nombre-menages`, `mediane-niveau-vie`. */
+  /** kebab-case id, stable: `nombre-menages-fiscaux`, `mediane-niveau-vie`. */
   id: string;
-  /** The source's own column name (e.g. `MED19`), for provenance. */
+  /** The source's own column or label (e.g. `MED19`), for provenance. */
   colonneSource: string;
   libelle: string;
   unite: string;
@@ -22,52 +30,119 @@ export interface VariableSource {
   additive: boolean;
 }
 
-export interface LigneMesure {
+/** Identification of one source line. */
+export interface CleLigne {
   ligne: number;
-  colonne: string;
   niveau: NiveauSource;
   code: string;
   libelle: string | null;
-  variable: string;
   periode: string;
   sexe: string | null;
   age: string | null;
-  valeur: number | null;
-  statut: StatutMesure;
 }
 
-export const COLONNES_MESURES: ColonneTable[] = [
+const COLONNES_CLE: ColonneTable[] = [
   { nom: 'ligne', type: 'INTEGER' },
-  { nom: 'colonne', type: 'VARCHAR' },
   { nom: 'niveau', type: 'VARCHAR' },
   { nom: 'code', type: 'VARCHAR' },
   { nom: 'libelle', type: 'VARCHAR' },
-  { nom: 'variable', type: 'VARCHAR' },
   { nom: 'periode', type: 'VARCHAR' },
   { nom: 'sexe', type: 'VARCHAR' },
   { nom: 'age', type: 'VARCHAR' },
-  { nom: 'valeur', type: 'DOUBLE' },
-  { nom: 'statut', type: 'VARCHAR' },
 ];
 
-export { mesuresSql };
+const cleVersLigne = (c: CleLigne) => [c.ligne, c.niveau, c.code, c.libelle, c.periode, c.sexe, c.age];
 
-/** Packs validated measures into an extract for the common normalisation SQL. */
-export function extraitMesures(args: {
+function annexeVariables(variables: readonly VariableSource[]): TableAnnexe {
+  for (const v of variables) if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v.id)) throw new Error(`Identifiant de variable invalide : ${v.id}`);
+  return {
+    nom: 'staging_variables',
+    colonnes: [
+      { nom: 'idx', type: 'INTEGER' },
+      { nom: 'variable', type: 'VARCHAR' },
+      { nom: 'colonne', type: 'VARCHAR' },
+    ],
+    lignes: variables.map((v, i) => [i, v.id, v.colonneSource]),
+  };
+}
+
+const SELECT_FINAL = `
+SELECT
+    m.niveau,
+    m.code,
+    m.libelle,
+    var.variable,
+    m.periode,
+    m.sexe,
+    m.age,
+    -- a value exists exactly when its statut is 'ok'
+    CASE WHEN m.s = 0 THEN m.v END AS valeur,
+    CASE m.s WHEN 0 THEN 'ok' WHEN 1 THEN 'secret' WHEN 2 THEN 'absent' ELSE 'non_disponible' END AS statut,
+    m.ligne AS ligne_source,
+    var.colonne AS colonne_source
+FROM m
+JOIN staging_variables AS var ON var.idx = m.i
+-- source order: line, then the variable's column (integer keys, cheap to sort)
+ORDER BY
+    m.ligne,
+    m.i`;
+
+/** Wide rows: `valeurs[k]`/`statuts[k]` are the value and status code of `variables[k]`. */
+export function extraitMesuresLarges(args: {
   millesime: string;
   cogSource: number | null;
+  partie?: string | null;
   lignesLues: number;
   variables: VariableSource[];
-  mesures: LigneMesure[];
+  lignes: Array<{ cle: CleLigne; valeurs: Array<number | null>; statuts: number[] }>;
 }): ExtraitLu {
-  const niveaux = [...new Set(args.mesures.map((m) => m.niveau))].sort();
+  const k = args.variables.length;
+  const colonnes: ColonneTable[] = [...COLONNES_CLE];
+  for (let i = 0; i < k; i++) colonnes.push({ nom: `v${i}`, type: 'DOUBLE' }, { nom: `s${i}`, type: 'INTEGER' });
+  // Generated identifiers only (v0, s0, …): nothing from the file is spliced into the SQL.
+  const paires = Array.from({ length: k }, (_, i) => `(v${i}, s${i}) AS '${i}'`).join(', ');
+  const sql = `WITH m AS (
+    SELECT ligne, niveau, code, libelle, periode, sexe, age, i::INTEGER AS i, v, s
+    -- INCLUDE NULLS: a secret cell (NULL value) is a row too, with its statut
+    FROM staging UNPIVOT INCLUDE NULLS ((v, s) FOR i IN (${paires}))
+)${SELECT_FINAL}`;
   return {
     millesime: args.millesime,
     cogSource: args.cogSource,
-    colonnes: COLONNES_MESURES,
-    lignes: args.mesures.map((m) => [m.ligne, m.colonne, m.niveau, m.code, m.libelle, m.variable, m.periode, m.sexe, m.age, m.valeur, m.statut]),
+    partie: args.partie ?? null,
+    colonnes,
+    lignes: args.lignes.map((l) => {
+      const row: Array<string | number | null> = cleVersLigne(l.cle);
+      for (let i = 0; i < k; i++) row.push(l.valeurs[i] ?? null, l.statuts[i] ?? CODE_STATUT.absent);
+      return row;
+    }),
     lignesLues: args.lignesLues,
+    annexes: [annexeVariables(args.variables)],
+    normalisationSql: sql,
     variables: args.variables,
-    niveaux,
+    niveaux: [...new Set(args.lignes.map((l) => l.cle.niveau))].sort(),
+  };
+}
+
+/** Long rows: one value per row, `variable` indexing `variables`. */
+export function extraitMesuresLongues(args: {
+  millesime: string;
+  cogSource: number | null;
+  partie?: string | null;
+  lignesLues: number;
+  variables: VariableSource[];
+  lignes: Array<{ cle: CleLigne; variable: number; valeur: number | null; statut: number }>;
+}): ExtraitLu {
+  return {
+    millesime: args.millesime,
+    cogSource: args.cogSource,
+    partie: args.partie ?? null,
+    colonnes: [...COLONNES_CLE, { nom: 'i', type: 'INTEGER' }, { nom: 'v', type: 'DOUBLE' }, { nom: 's', type: 'INTEGER' }],
+    lignes: args.lignes.map((l) => [...cleVersLigne(l.cle), l.variable, l.valeur, l.statut]),
+    lignesLues: args.lignesLues,
+    annexes: [annexeVariables(args.variables)],
+    normalisationSql: `WITH m AS (SELECT * FROM staging)${SELECT_FINAL}`,
+    variables: args.variables,
+    niveaux: [...new Set(args.lignes.map((l) => l.cle.niveau))].sort(),
   };
 }

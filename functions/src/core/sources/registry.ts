@@ -1,10 +1,11 @@
 import { FormatInconnuError } from '../errors.ts';
 import type { EntreeSource, SourceAdapter } from './adapter.ts';
 import { cogMouvements } from './cog-mouvements/adapter.ts';
+import { filosofiDisp } from './filosofi-disp/adapter.ts';
 import { populationsLegales } from './populations-legales/adapter.ts';
 
 /** Every known upstream format. Detection is by content, never by file name. */
-export const ADAPTATEURS: readonly SourceAdapter[] = [populationsLegales, cogMouvements];
+export const ADAPTATEURS: readonly SourceAdapter[] = [populationsLegales, cogMouvements, filosofiDisp];
 
 export function detecterFormat(entree: EntreeSource): SourceAdapter {
   const fichier = entree.fichier;

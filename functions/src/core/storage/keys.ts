@@ -3,7 +3,7 @@
  *
  *   raw/depot/...                                   uploads (S3 trigger of the ingest Lambda)
  *   raw/<source>/<millesime>/<sha256>.<ext>          immutable copy of every accepted extract
- *   lake/<dataset>/millesime=<YYYY>/data.parquet     normalised dataset
+ *   lake/<dataset>/millesime=<YYYY>/[partie=<p>/]data-<hash>.parquet   normalised dataset
  *   lake/<dataset>/manifest.json                     written last: what is published
  *   marts/<mart>/data.parquet                        served tables
  *   marts/manifest.json                              written last: what the API reads
@@ -15,10 +15,16 @@ export function cleRaw(source: string, millesime: string, sha256: string, extens
   return `raw/${source}/${millesime}/${sha256}.${extension}`;
 }
 
-export function cleLake(dataset: string, millesime: string, empreinte: string): string {
+export function cleLake(dataset: string, millesime: string, partie: string | null, empreinte: string): string {
   // The content hash in the name makes every published version a new object: a reader holding
   // the previous manifest still reads the previous file.
-  return `lake/${dataset}/millesime=${millesime}/data-${empreinte.slice(0, 16)}.parquet`;
+  const p = partie ? `partie=${partie}/` : '';
+  return `lake/${dataset}/millesime=${millesime}/${p}data-${empreinte.slice(0, 16)}.parquet`;
+}
+
+/** Key of a version in a dataset manifest: the millésime, and the part when there are several. */
+export function cleVersion(millesime: string, partie: string | null | undefined): string {
+  return partie ? `${millesime}/${partie}` : millesime;
 }
 
 export function cleManifesteLake(dataset: string): string {
