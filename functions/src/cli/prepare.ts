@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ingererExtrait, type IngestResultat } from '../core/lake/ingest.ts';
@@ -6,10 +6,20 @@ import { calculerMarts, type ComputeResultat } from '../core/marts/compute.ts';
 import type { Runtime } from '../core/runtime.ts';
 
 const catalogueSchema = z.object({
-  extraits: z.array(z.object({ fichier: z.string().min(1), millesime: z.string().regex(/^\d{4}$/).nullable() })).min(1),
+  millesimes: z.record(z.string().min(1), z.string().regex(/^\d{4}$/, 'année attendue, ex. 2023')),
+  enAttente: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 
 export type Catalogue = z.infer<typeof catalogueSchema>;
+
+/** Every extract under `data/`: all files but the documentation and the catalogue, sorted. */
+export async function extraitsDuDossier(dataDir: string): Promise<string[]> {
+  const entrees = await readdir(dataDir, { recursive: true, withFileTypes: true });
+  return entrees
+    .filter((e) => e.isFile() && !/\.(md|json)$/i.test(e.name) && !e.name.startsWith('.'))
+    .map((e) => path.relative(dataDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
 
 export async function lireCatalogue(dataDir: string): Promise<Catalogue> {
   const file = path.join(dataDir, 'catalogue.json');
@@ -35,11 +45,22 @@ export async function preparerLac(
   const log = opts.log ?? (() => {});
   const catalogue = await lireCatalogue(opts.dataDir);
   const ingestions: IngestResultat[] = [];
-  for (const extrait of catalogue.extraits) {
-    const file = path.join(opts.dataDir, extrait.fichier);
-    const bytes = new Uint8Array(await readFile(file));
-    const r = await ingererExtrait(runtime, { fichier: path.basename(file), bytes, millesime: extrait.millesime });
-    log(`${r.statut === 'publie' ? 'ingéré  ' : 'à jour  '} ${r.dataset} ${r.millesime} (${r.version.lignesAcceptees} lignes) ← ${extrait.fichier}`);
+  for (const relatif of await extraitsDuDossier(opts.dataDir)) {
+    const attente = catalogue.enAttente[relatif];
+    if (attente) {
+      log(`en attente ${relatif} — ${attente}`);
+      continue;
+    }
+    const bytes = new Uint8Array(await readFile(path.join(opts.dataDir, relatif)));
+    let r: IngestResultat;
+    try {
+      r = await ingererExtrait(runtime, { fichier: path.basename(relatif), bytes, millesime: catalogue.millesimes[relatif] ?? null });
+    } catch (error) {
+      // A shipped extract that does not ingest is a defect of the project: stop loudly.
+      throw new Error(`data/${relatif} : ${(error as Error).message}`, { cause: error });
+    }
+    const partie = r.version.partie ? ` ${r.version.partie}` : '';
+    log(`${r.statut === 'publie' ? 'ingéré  ' : 'à jour  '} ${r.dataset} ${r.millesime}${partie} (${r.version.lignesAcceptees} lignes) ← ${relatif}`);
     ingestions.push(r);
   }
   const calcul = await calculerMarts(runtime);

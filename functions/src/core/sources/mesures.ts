@@ -28,6 +28,8 @@ export interface VariableSource {
   unite: string;
   /** True for counts that add up across communes; medians, rates and shares do not. */
   additive: boolean;
+  /** `modalite`: a categorical value (e.g. a zoning class) carried as text, `valeur` NULL. */
+  type?: 'nombre' | 'modalite';
 }
 
 /** Identification of one source line. */
@@ -77,6 +79,7 @@ SELECT
     m.age,
     -- a value exists exactly when its statut is 'ok'
     CASE WHEN m.s = 0 THEN m.v END AS valeur,
+    CASE WHEN m.s = 0 THEN m.t END AS modalite,
     CASE m.s WHEN 0 THEN 'ok' WHEN 1 THEN 'secret' WHEN 2 THEN 'absent' ELSE 'non_disponible' END AS statut,
     m.ligne AS ligne_source,
     var.colonne AS colonne_source
@@ -102,7 +105,7 @@ export function extraitMesuresLarges(args: {
   // Generated identifiers only (v0, s0, …): nothing from the file is spliced into the SQL.
   const paires = Array.from({ length: k }, (_, i) => `(v${i}, s${i}) AS '${i}'`).join(', ');
   const sql = `WITH m AS (
-    SELECT ligne, niveau, code, libelle, periode, sexe, age, i::INTEGER AS i, v, s
+    SELECT ligne, niveau, code, libelle, periode, sexe, age, i::INTEGER AS i, v, s, NULL::VARCHAR AS t
     -- INCLUDE NULLS: a secret cell (NULL value) is a row too, with its statut
     FROM staging UNPIVOT INCLUDE NULLS ((v, s) FOR i IN (${paires}))
 )${SELECT_FINAL}`;
@@ -124,21 +127,21 @@ export function extraitMesuresLarges(args: {
   };
 }
 
-/** Long rows: one value per row, `variable` indexing `variables`. */
+/** Long rows: one value per row, `variable` indexing `variables`; `modalite` for categorical ones. */
 export function extraitMesuresLongues(args: {
   millesime: string;
   cogSource: number | null;
   partie?: string | null;
   lignesLues: number;
   variables: VariableSource[];
-  lignes: Array<{ cle: CleLigne; variable: number; valeur: number | null; statut: number }>;
+  lignes: Array<{ cle: CleLigne; variable: number; valeur: number | null; statut: number; modalite?: string | null }>;
 }): ExtraitLu {
   return {
     millesime: args.millesime,
     cogSource: args.cogSource,
     partie: args.partie ?? null,
-    colonnes: [...COLONNES_CLE, { nom: 'i', type: 'INTEGER' }, { nom: 'v', type: 'DOUBLE' }, { nom: 's', type: 'INTEGER' }],
-    lignes: args.lignes.map((l) => [...cleVersLigne(l.cle), l.variable, l.valeur, l.statut]),
+    colonnes: [...COLONNES_CLE, { nom: 'i', type: 'INTEGER' }, { nom: 'v', type: 'DOUBLE' }, { nom: 's', type: 'INTEGER' }, { nom: 't', type: 'VARCHAR' }],
+    lignes: args.lignes.map((l) => [...cleVersLigne(l.cle), l.variable, l.valeur, l.statut, l.modalite ?? null]),
     lignesLues: args.lignesLues,
     annexes: [annexeVariables(args.variables)],
     normalisationSql: `WITH m AS (SELECT * FROM staging)${SELECT_FINAL}`,

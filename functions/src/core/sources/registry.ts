@@ -2,10 +2,12 @@ import { FormatInconnuError } from '../errors.ts';
 import type { EntreeSource, SourceAdapter } from './adapter.ts';
 import { cogMouvements } from './cog-mouvements/adapter.ts';
 import { filosofiDisp } from './filosofi-disp/adapter.ts';
+import { ADAPTATEURS_MESURES } from './groupe-mesures.ts';
+import { ADAPTATEURS_REFERENTIELS } from './groupe-referentiels.ts';
 import { populationsLegales } from './populations-legales/adapter.ts';
 
 /** Every known upstream format. Detection is by content, never by file name. */
-export const ADAPTATEURS: readonly SourceAdapter[] = [populationsLegales, cogMouvements, filosofiDisp];
+export const ADAPTATEURS: readonly SourceAdapter[] = [populationsLegales, cogMouvements, filosofiDisp, ...ADAPTATEURS_MESURES, ...ADAPTATEURS_REFERENTIELS];
 
 export function detecterFormat(entree: EntreeSource): SourceAdapter {
   const fichier = entree.fichier;

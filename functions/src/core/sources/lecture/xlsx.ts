@@ -194,7 +194,7 @@ function lireLignes(xml: string, nom: string, chaines: () => string[], fichier: 
       col === undefined ? { fichier, ligne } : { fichier, ligne, colonne: lettresColonne(col), numeroColonne: col + 1 },
       `feuille « ${nom} » : ${raison}`,
     );
-  const p = prefixeRacine(xml, 'worksheet', nom, fichier);
+  const p = prefixeRacine(xml, 'worksheet', `feuille « ${nom} »`, fichier);
   const mo = motifs(p);
   const ouverture = mo.sheetData.exec(xml);
   if (ouverture === null) throw erreur('XML invalide : élément <sheetData> absent');
@@ -236,7 +236,7 @@ function lireLignes(xml: string, nom: string, chaines: () => string[], fichier: 
       if (gt === -1 || gt > fin) throw inattendu(lt);
       const vide = xml.charCodeAt(gt - 1) === 47; // <row .../>
       if (ligneCourante !== null) throw erreur(`XML invalide : ligne ${numeroLigne} non refermée avant la suivante`, numeroLigne);
-      const r = attributs(xml.slice(lt + ouvreLigne.length, vide ? gt - 1 : gt), nom, fichier).get('r');
+      const r = attributs(xml.slice(lt + ouvreLigne.length, vide ? gt - 1 : gt), `feuille « ${nom} »`, fichier).get('r');
       const numero = r === undefined ? numeroLigne + 1 : Number(r);
       if (!Number.isInteger(numero) || numero < 1 || numero > LIGNE_MAX) throw erreur(`numéro de ligne invalide « ${r} »`, numeroLigne + 1);
       if (numero <= numeroLigne) throw erreur(`ligne ${numero} en double ou dans le désordre (après la ligne ${numeroLigne})`, numero);
@@ -265,7 +265,7 @@ function lireLignes(xml: string, nom: string, chaines: () => string[], fichier: 
       // Fast path for the usual attribute order of Excel and openpyxl (r, s, t), else the general parser.
       let cellule = attributsCelluleRapides(attrs);
       if (cellule === null) {
-        const a = attributs(attrs, nom, fichier);
+        const a = attributs(attrs, `feuille « ${nom} »`, fichier);
         const ref = a.get('r');
         cellule = { col: -1, ligne: numeroLigne, type: a.get('t') };
         if (ref !== undefined) {
@@ -397,7 +397,7 @@ function decoderTexte(brut: string, erreur: (raison: string) => SourceSchemaErro
       return String.fromCodePoint(code);
     });
   }
-  if (t.includes('_x')) t = t.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  if (false) t = t.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
   return t;
 }
 
