@@ -67,14 +67,19 @@ export function passerAuCogCourant(
     for (const date of dates) {
       if (code === null) break;
       const jour = parDate.get(date)!;
-      if (jour.scissions.has(code)) {
-        etapes.push({ date, mod: MOD_RETABLISSEMENT, de: code, vers: '' });
-        code = null;
-        statut = 'scinde';
-        break;
-      }
-      const f = jour.fusions.get(code);
-      if (f) {
+      // Events of one date can chain (Pont-Farcy, 2018-01-01: 14513 → 50649 by a change of
+      // département, then 50649 → 50592 by a merger): follow them, never in a cycle.
+      const vus = new Set<string>();
+      while (code !== null && !vus.has(code)) {
+        vus.add(code);
+        if (jour.scissions.has(code)) {
+          etapes.push({ date, mod: MOD_RETABLISSEMENT, de: code, vers: '' });
+          code = null;
+          statut = 'scinde';
+          break;
+        }
+        const f = jour.fusions.get(code);
+        if (!f) break;
         etapes.push({ date, mod: f.mod, de: code, vers: f.vers });
         code = f.vers;
         statut = 'transfere';

@@ -5,7 +5,8 @@ import { sqlPath, type Session } from '../duckdb/duckdb.ts';
 import { AppError } from '../errors.ts';
 import { chargerReferentiel, LIBELLE_GEOGRAPHIE, MILLESIME_COG_COURANT, type Referentiel } from '../geographie/referentiel.ts';
 import { passerAuCogCourant, type Mouvement } from '../geographie/passage.ts';
-import { derniereVersion, lireManifesteDataset, type VersionDataset } from '../lake/manifeste.ts';
+import { derniereVersion, lireManifesteDataset, type ManifesteDataset, type VersionDataset } from '../lake/manifeste.ts';
+import { empreinteHarmonisation, harmoniser, versionsCommunales, type Harmonisation } from './harmonisation.ts';
 import { normaliserRecherche } from '../model/niveaux.ts';
 import type { Runtime } from '../runtime.ts';
 import { CLE_MANIFESTE_MARTS, cleMart } from '../storage/keys.ts';
@@ -45,20 +46,44 @@ async function lireEntrees(runtime: Runtime): Promise<{ populations: VersionData
   return { populations, mouvements };
 }
 
+interface Plan {
+  populations: VersionDataset;
+  mouvements: VersionDataset | null;
+  empreinteTerritoires: string;
+  harmonisations: Array<{ cle: string; dataset: string; cleVersion: string; version: VersionDataset; empreinte: string }>;
+}
+
+/** What the marts must be made of, with a fingerprint per output. Reads only manifests. */
+async function planifier(runtime: Runtime): Promise<Plan> {
+  const { populations, mouvements } = await lireEntrees(runtime);
+  const empreinteTerritoires = createHash('sha256')
+    .update(`${VERSION_MARTS}:${populations.sha256}:${populations.cleParquet}:${mouvements?.cleParquet ?? ''}`)
+    .digest('hex');
+  const harmonisations: Plan['harmonisations'] = [];
+  const manifestes = (await runtime.storage.list('lake/')).filter((o) => /^lake\/[a-z0-9-]+\/manifest\.json$/.test(o.key));
+  for (const o of manifestes) {
+    const m = await getJson<ManifesteDataset>(runtime.storage, o.key);
+    if (!m) continue;
+    for (const [cleVersion, version] of versionsCommunales(m)) {
+      harmonisations.push({ cle: `${m.dataset}/${cleVersion}`, dataset: m.dataset, cleVersion, version, empreinte: empreinteHarmonisation(version, mouvements, VERSION_MARTS) });
+    }
+  }
+  harmonisations.sort((a, b) => (a.cle < b.cle ? -1 : a.cle > b.cle ? 1 : 0));
+  return { populations, mouvements, empreinteTerritoires, harmonisations };
+}
+
+function estAJour(manifeste: ManifesteMarts | null, plan: Plan): manifeste is ManifesteMarts {
+  if (!manifeste || manifeste.versionMarts !== VERSION_MARTS || manifeste.empreinteTerritoires !== plan.empreinteTerritoires) return false;
+  const faites = manifeste.harmonisations ?? {};
+  return plan.harmonisations.length === Object.keys(faites).length && plan.harmonisations.every((h) => faites[h.cle]?.empreinte === h.empreinte);
+}
+
 export async function martsAJour(runtime: Runtime): Promise<boolean> {
-  const manifeste = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
-  if (!manifeste || manifeste.versionMarts !== VERSION_MARTS) return false;
-  let entrees;
   try {
-    entrees = await lireEntrees(runtime);
+    return estAJour(await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS), await planifier(runtime));
   } catch {
     return false;
   }
-  return (
-    manifeste.entrees.populations.sha256 === entrees.populations.sha256 &&
-    manifeste.entrees.populations.cleParquet === entrees.populations.cleParquet &&
-    (manifeste.entrees.mouvements?.cleParquet ?? null) === (entrees.mouvements?.cleParquet ?? null)
-  );
 }
 
 /**
@@ -66,10 +91,10 @@ export async function martsAJour(runtime: Runtime): Promise<boolean> {
  * population municipale at every level. Writes the Parquet marts, then the marts manifest last.
  */
 export async function calculerMarts(runtime: Runtime, options: { force?: boolean } = {}): Promise<ComputeResultat> {
-  if (!options.force && (await martsAJour(runtime))) {
-    return { statut: 'inchange', manifeste: (await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS))! };
-  }
-  const { populations, mouvements } = await lireEntrees(runtime);
+  const plan = await planifier(runtime);
+  const precedent = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
+  if (!options.force && estAJour(precedent, plan)) return { statut: 'inchange', manifeste: precedent };
+  const { populations, mouvements } = plan;
   const referentiel = chargerReferentiel();
   const cogSource = populations.cogSource ?? MILLESIME_COG_COURANT;
   if (cogSource < MILLESIME_COG_COURANT && !mouvements) {
@@ -81,13 +106,22 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
   const workDir = await mkdtemp(path.join(runtime.tmpDir, 'compute-'));
   try {
     const fichierTerritoires = path.join(workDir, 'territoires.parquet');
-    const rapport = await runtime.db.session(async (s) => {
+    const { rapport, harmonisations } = await runtime.db.session(async (s) => {
+      const mvts = mouvements ? await lireMouvements(s, await runtime.storage.localPath(mouvements.cleParquet)) : [];
+      // Measure datasets on the current COG: only the versions whose inputs changed.
+      const harmonisations: Record<string, Harmonisation & { empreinte: string }> = {};
+      for (const h of plan.harmonisations) {
+        const deja = options.force ? undefined : precedent?.harmonisations?.[h.cle];
+        harmonisations[h.cle] =
+          deja?.empreinte === h.empreinte
+            ? deja
+            : { ...(await harmoniser(runtime, s, { dataset: h.dataset, cleVersion: h.cleVersion, version: h.version, mouvements: mvts, empreinte: h.empreinte, workDir })), empreinte: h.empreinte };
+      }
       await chargerReferentielSql(s, referentiel);
       await s.run(`CREATE TEMP TABLE pop_source AS SELECT code_source, pmun FROM read_parquet(${sqlPath(await runtime.storage.localPath(populations.cleParquet))}, hive_partitioning = false)`);
       const codes = (await s.all<{ code_source: string }>('SELECT code_source FROM pop_source ORDER BY code_source')).map((r) => r.code_source);
-      const mvts = mouvements ? await lireMouvements(s, await runtime.storage.localPath(mouvements.cleParquet)) : [];
       const { lignes, rapport } = construirePassage(codes, mvts, cogSource, referentiel);
-      await s.run('CREATE TEMP TABLE passage (code_source VARCHAR, code_commune VARCHAR, methode VARCHAR)');
+      await s.run('CREATE OR REPLACE TEMP TABLE passage (code_source VARCHAR, code_commune VARCHAR, methode VARCHAR)');
       await s.append('passage', lignes);
 
       // Territories with their population, then search labels and context added in TypeScript
@@ -117,19 +151,18 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
             JOIN recherche AS r USING (niveau, code)
             ORDER BY t.niveau, t.code
         ) TO ${sqlPath(fichierTerritoires)} (FORMAT parquet, COMPRESSION zstd)`);
-      return rapport;
+      return { rapport, harmonisations };
     });
 
-    const empreinte = createHash('sha256')
-      .update(`${VERSION_MARTS}:${populations.sha256}:${populations.cleParquet}:${mouvements?.cleParquet ?? ''}`)
-      .digest('hex');
-    const cle = cleMart('territoires', empreinte);
+    const cle = cleMart('territoires', plan.empreinteTerritoires);
     const objet = await runtime.storage.putFile(cle, fichierTerritoires, { contentType: 'application/vnd.apache.parquet' });
 
     const enVigueur = `${Number(populations.millesime) + 3}-01-01`;
     const manifeste: ManifesteMarts = {
       versionMarts: VERSION_MARTS,
       calculeLe: runtime.now().toISOString(),
+      empreinteTerritoires: plan.empreinteTerritoires,
+      harmonisations,
       entrees: {
         populations: { millesime: populations.millesime, sha256: populations.sha256, cleParquet: populations.cleParquet, cogSource },
         mouvements: mouvements ? { millesime: mouvements.millesime, sha256: mouvements.sha256, cleParquet: mouvements.cleParquet, cogSource: mouvements.cogSource } : null,

@@ -1,4 +1,5 @@
 import type { SourceValeur } from '../model/api-types.ts';
+import type { Harmonisation } from './harmonisation.ts';
 
 export interface EntreeMarts {
   millesime: string;
@@ -20,6 +21,10 @@ export interface PassageRapport {
 export interface ManifesteMarts {
   versionMarts: number;
   calculeLe: string;
+  /** Fingerprint of the territories mart's inputs. */
+  empreinteTerritoires: string;
+  /** Commune-level measure datasets moved to the current COG, by `dataset/version`. */
+  harmonisations: Record<string, Harmonisation & { empreinte: string }>;
   entrees: { populations: EntreeMarts; mouvements: EntreeMarts | null };
   marts: { territoires: { cle: string; etag: string } };
   population: SourceValeur;

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assertValidKey, type ObjetStocke, type Storage } from './storage.ts';
 
 /**
  * Filesystem storage: the local default. Writes are atomic (temp file in the same folder, then
- * rename), so a reader never sees a half-written object. The ETag is the MD5 of the content, as
- * S3 gives for single-part uploads.
+ * rename), so a reader never sees a half-written object. The ETag is derived from the size and
+ * modification time (listing a lake of large Parquet files must not read them).
  */
 export function createFsStorage(rootDir: string): Storage {
   const root = path.resolve(rootDir);
@@ -22,8 +21,7 @@ export function createFsStorage(rootDir: string): Storage {
     try {
       const s = await stat(full);
       if (!s.isFile()) return null;
-      const etag = createHash('md5').update(await readFile(full)).digest('hex');
-      return { key, size: s.size, etag };
+      return { key, size: s.size, etag: `${s.size.toString(16)}-${Math.round(s.mtimeMs * 1000).toString(16)}` };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -62,7 +60,9 @@ export function createFsStorage(rootDir: string): Storage {
       const full = resolveKey(key);
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf-8') : body;
       await writeAtomic(full, (tmp) => writeFile(tmp, bytes));
-      return { key, size: bytes.byteLength, etag: createHash('md5').update(bytes).digest('hex') };
+      const described = await describe(key, full);
+      if (!described) throw new Error(`Écriture perdue : ${key}`);
+      return described;
     },
 
     async putFile(key, localFile) {

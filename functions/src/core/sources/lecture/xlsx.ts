@@ -3,9 +3,10 @@ import { lireZip, type EntreeZip } from './zip.ts';
 
 /**
  * Reading of Excel `.xlsx` workbooks (OOXML SpreadsheetML), with no dependency: the archive is
- * opened by `lireZip`, the XML parts are scanned with anchored regular expressions. The XML
- * written by Excel, LibreOffice, openpyxl or node-xlsx is regular enough for this, and anything
- * the scanner does not recognise is an error, never a silently skipped cell.
+ * opened by `lireZip`, the XML parts are scanned with `indexOf` and small anchored regular
+ * expressions (no DOM). The XML written by Excel, LibreOffice, openpyxl or node-xlsx is regular
+ * enough for this, and anything the scanner does not recognise is an error, never a silently
+ * skipped cell.
  *
  * What is read: the sheet list of `xl/workbook.xml` (located through `_rels/.rels`), its
  * relationships (relative or absolute targets), the shared strings (rich-text runs
@@ -27,6 +28,11 @@ import { lireZip, type EntreeZip } from './zip.ts';
  * its cells up to its last non-empty one, missing cells being `null`. The sheet ends at the last
  * `<row>` element of the XML, even an empty one (DGCL's trailing row), so `lignes.length` is the
  * last row number Excel knows of.
+ *
+ * Not supported, reported as malformed rather than misread: CDATA sections and comments inside
+ * `<sheetData>`, `>` inside an attribute value, `<extLst>` inside a `<row>`; legacy `.xls` (BIFF)
+ * and password-protected workbooks (both OLE2 compound files) are refused with their own message.
+ * Styles, merged cells, hidden state and formulas (only their cached values) are ignored.
  */
 
 export type Cellule = string | number | boolean | null;
@@ -42,7 +48,10 @@ export interface Classeur {
   feuilles: string[];
   /** True when the workbook counts dates from 1904-01-01 (old Mac workbooks). */
   date1904: boolean;
-  /** Parses the sheet on first call (then cached). Throws if the sheet does not exist. */
+  /**
+   * Parses the sheet on first call; later calls return the same object (do not mutate it).
+   * Throws a `SourceSchemaError` listing the present sheets if `nom` does not exist.
+   */
   feuille(nom: string): Feuille;
 }
 
@@ -397,7 +406,7 @@ function decoderTexte(brut: string, erreur: (raison: string) => SourceSchemaErro
       return String.fromCodePoint(code);
     });
   }
-  if (false) t = t.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  if (t.includes('_x')) t = t.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
   return t;
 }
 
