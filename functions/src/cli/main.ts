@@ -10,6 +10,7 @@ import { createRuntime, type Runtime } from '../core/runtime.ts';
 import { startLocalServer } from '../server/local-server.ts';
 import { bench } from './bench.ts';
 import { preparerLac } from './prepare.ts';
+import { tableau } from './tableau.ts';
 
 /**
  * The command line: the same core calls as the Lambdas.
@@ -127,24 +128,41 @@ async function ingest(runtime: Runtime, args: string[]): Promise<number> {
     if (s.isDirectory()) {
       for (const e of (await readdir(c, { recursive: true })).sort()) {
         const f = path.join(c, e);
-        if ((await stat(f)).isFile() && /\.(csv|txt)$/i.test(f)) fichiers.push(f);
+        if ((await stat(f)).isFile() && !/\.(md|json)$/i.test(f)) fichiers.push(f);
       }
     } else fichiers.push(c);
   }
+  const lignes: Array<Array<string | number>> = [];
   let rejets = 0;
-  for (const f of fichiers) {
+  const tty = process.stderr.isTTY === true;
+  for (const [n, f] of fichiers.entries()) {
+    const progression = `[${n + 1}/${fichiers.length}] ${path.basename(f)}`;
+    if (tty) process.stderr.write(`\r\x1b[2K${barre(n, fichiers.length)} ${progression}…`);
+    else process.stderr.write(`${progression}…\n`);
+    const debut = performance.now();
     try {
       const r = await ingererExtrait(runtime, { fichier: path.basename(f), bytes: new Uint8Array(await readFile(f)), millesime });
-      console.log(`${r.statut === 'publie' ? 'ingéré' : 'à jour'}  ${r.dataset} ${r.millesime}  ${r.version.lignesAcceptees} lignes  ← ${f}`);
+      const duree = `${((performance.now() - debut) / 1000).toFixed(1)} s`;
+      lignes.push([f, r.dataset, r.millesime, r.version.partie ?? '', r.version.lignesAcceptees, r.statut === 'publie' ? 'publié' : 'déjà à jour', duree]);
     } catch (error) {
       if (error instanceof SourceSchemaError || error instanceof FormatInconnuError) {
         rejets += 1;
-        console.error(`rejeté  ${error.message}`);
+        lignes.push([f, '', '', '', 0, 'REJETÉ', '']);
+        if (tty) process.stderr.write('\r\x1b[2K');
+        console.error(`rejeté : ${error.message}`);
       } else throw error;
     }
   }
-  console.log(`${fichiers.length - rejets} fichier(s) accepté(s), ${rejets} rejeté(s).`);
+  if (tty) process.stderr.write(`\r\x1b[2K`);
+  console.log(tableau(['fichier', 'format', 'millésime', 'partie', 'lignes', 'statut', 'durée'], lignes));
+  console.log(`\n${fichiers.length - rejets} fichier(s) accepté(s), ${rejets} rejeté(s) ; le lac n'est pas modifié par un fichier rejeté.`);
   return rejets > 0 ? 2 : 0;
+}
+
+function barre(fait: number, total: number): string {
+  const largeur = 20;
+  const plein = Math.round((fait / Math.max(total, 1)) * largeur);
+  return `[${'#'.repeat(plein)}${'.'.repeat(largeur - plein)}]`;
 }
 
 main(process.argv.slice(2)).then(

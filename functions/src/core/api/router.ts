@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, LacNonPretError, ParametreInvalideError, RessourceInconnueError, TerritoireInconnuError } from '../errors.ts';
-import type { ErreurReponse } from '../model/api-types.ts';
+import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
 import { CODE_FRANCE, isCodeValide, isNiveau, LIBELLES_NIVEAUX, NIVEAUX, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import type { CommunesOptions, Queries } from './queries.ts';
 
@@ -29,8 +29,13 @@ export type Journal = (entree: Record<string, unknown>) => void;
 
 const MAX_Q = 100;
 
-export function createApiRouter(queries: Queries, options: { journal?: Journal } = {}) {
+export interface SourcesProvider {
+  lister(): Promise<SourcesReponse>;
+}
+
+export function createApiRouter(queries: Queries, options: { journal?: Journal; sources?: SourcesProvider } = {}) {
   const journal: Journal = options.journal ?? ((e) => console.log(JSON.stringify(e)));
+  const sources = options.sources ?? null;
 
   return async function traiter(req: ApiRequete): Promise<ApiReponse> {
     const correlationId = req.correlationId ?? randomUUID();
@@ -68,6 +73,10 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal }
 
   async function router(segments: string[], params: Map<string, string>): Promise<unknown> {
     const [api, ressource, niveauBrut, codeBrut, sousRessource, ...reste] = segments;
+    if (api === 'api' && ressource === 'sources' && segments.length === 2 && sources) {
+      for (const cle of params.keys()) throw new ParametreInvalideError(cle.slice(0, 30), `Paramètre « ${cle.slice(0, 30)} » inconnu : /api/sources n'en accepte aucun.`);
+      return sources.lister();
+    }
     if (api !== 'api' || ressource !== 'territoires' || reste.length > 0) throw new RessourceInconnueError(`/${segments.join('/')}`);
     if (niveauBrut === undefined) {
       const q = params.get('q');

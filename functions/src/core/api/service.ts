@@ -1,10 +1,12 @@
 import type { Runtime } from '../runtime.ts';
 import { createMartsReader } from './marts-reader.ts';
 import { createQueries } from './queries.ts';
+import { createSources } from './sources.ts';
 import { createApiRouter, type Journal } from './router.ts';
 
 /** The API wired on a runtime: one implementation for the Lambda and the local server. */
 export function createApi(runtime: Runtime, options: { ttlMs?: number; journal?: Journal } = {}) {
   const marts = createMartsReader(runtime, { ttlMs: options.ttlMs });
-  return createApiRouter(createQueries(runtime, marts), { journal: options.journal });
+  const sources = createSources(runtime, { ttlMs: options.ttlMs });
+  return createApiRouter(createQueries(runtime, marts), { journal: options.journal, sources });
 }

@@ -58,9 +58,19 @@ export function passerAuCogCourant(
     }
   }
   const dates = [...parDate.keys()].sort();
+  // Codes touched by any event of the window: every other code is unchanged (almost all).
+  const concernes = new Set<string>();
+  for (const jour of parDate.values()) {
+    for (const c of jour.fusions.keys()) concernes.add(c);
+    for (const c of jour.scissions) concernes.add(c);
+  }
 
   const out = new Map<string, ResultatPassage>();
   for (const codeSource of codes) {
+    if (!concernes.has(codeSource)) {
+      out.set(codeSource, { codeSource, codeCible: codeSource, statut: 'identique', etapes: [] });
+      continue;
+    }
     let code: string | null = codeSource;
     let statut: StatutPassage = 'identique';
     const etapes: ResultatPassage['etapes'] = [];

@@ -42,7 +42,7 @@ simples AS (
         modalite,
         statut,
         1 AS nb_codes_source,
-        [code] AS codes_source,
+        code AS codes_source,
         methode
     FROM lignes
     WHERE code_commune IS NOT NULL
@@ -70,7 +70,7 @@ fusionnees AS (
             ELSE 'absent'
         END AS statut,
         count(*)::INTEGER AS nb_codes_source,
-        list(code ORDER BY code) AS codes_source,
+        string_agg(code, ',' ORDER BY code) AS codes_source,
         string_agg(DISTINCT methode, ',' ORDER BY methode) AS methode
     FROM lignes
     -- several source codes merged into one current commune
@@ -90,7 +90,7 @@ non_placees AS (
         modalite,
         statut,
         1 AS nb_codes_source,
-        [code] AS codes_source,
+        code AS codes_source,
         methode
     FROM lignes
     -- codes absent from the COG 2026 and from the movements, or split back (rétablissement)
@@ -106,7 +106,7 @@ FROM (
 )
 ORDER BY
     code_commune NULLS LAST,
-    codes_source[1],
+    codes_source,
     variable,
     periode,
     sexe NULLS FIRST,

@@ -61,3 +61,28 @@ export interface CommunesReponse {
 export interface ErreurReponse {
   erreur: { code: string; message: string; parametre?: string };
 }
+
+/** GET /api/sources: every dataset of the lake with its provenance, version by version. */
+export interface SourcesReponse {
+  sources: Array<{
+    dataset: string;
+    libelle: string;
+    producteur: string;
+    jeuDeDonnees: string;
+    licence: string;
+    versions: Array<{
+      millesime: string;
+      partie: string | null;
+      fichier: string;
+      sha256: string;
+      geographieSource: string | null;
+      encodage: string | null;
+      niveaux: string[];
+      variables: Array<{ id: string; libelle: string; unite: string; colonneSource: string }>;
+      lignesLues: number;
+      lignesAcceptees: number;
+      lignesRejetees: number;
+      ingereLe: string;
+    }>;
+  }>;
+}
