@@ -99,3 +99,33 @@ export function passerAuCogCourant(
   }
   return out;
 }
+
+/**
+ * For each current commune, the codes that existed at the source date and merged into it since
+ * (itself included when it existed then). A code "existed" when its first appearance in the
+ * window's events is as the commune before an event (not as a code created by one).
+ */
+export function contributeursAttendus(mouvements: readonly Mouvement[], cogSource: number, cogCible: number): Map<string, string[]> {
+  const debut = `${cogSource}-01-01`;
+  const fin = `${cogCible}-01-01`;
+  const fenetre = mouvements
+    .filter((m) => m.dateEffet > debut && m.dateEffet <= fin && m.typeAvant === 'COM' && m.codeAvant !== '')
+    .sort((a, b) => (a.dateEffet < b.dateEffet ? -1 : a.dateEffet > b.dateEffet ? 1 : 0));
+  const vus = new Set<string>();
+  const existants = new Set<string>();
+  for (const m of fenetre) {
+    if (!vus.has(m.codeAvant)) existants.add(m.codeAvant);
+    vus.add(m.codeAvant);
+    if (m.typeApres === 'COM' && m.codeApres !== m.codeAvant) vus.add(m.codeApres);
+  }
+  const passage = passerAuCogCourant(existants, mouvements, cogSource, cogCible);
+  const parCible = new Map<string, string[]>();
+  for (const r of passage.values()) {
+    if (r.codeCible === null) continue;
+    const liste = parCible.get(r.codeCible) ?? [];
+    liste.push(r.codeSource);
+    parCible.set(r.codeCible, liste);
+  }
+  for (const liste of parCible.values()) liste.sort();
+  return parCible;
+}

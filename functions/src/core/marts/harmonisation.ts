@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { sqlPath, type Session } from '../duckdb/duckdb.ts';
 import { chargerReferentiel, MILLESIME_COG_COURANT } from '../geographie/referentiel.ts';
-import type { Mouvement } from '../geographie/passage.ts';
+import { contributeursAttendus, type Mouvement } from '../geographie/passage.ts';
 import type { ManifesteDataset, VersionDataset } from '../lake/manifeste.ts';
 import type { Runtime } from '../runtime.ts';
 import { cleMart } from '../storage/keys.ts';
@@ -23,7 +23,7 @@ export interface Harmonisation {
   cle: string;
   etag: string;
   lignes: number;
-  rapport: PassageRapport & { arrondissementsDoublons: number; nonAgreges: number; cogCandidats: Array<{ cog: number; nonPlaces: number; scindes: number }> };
+  rapport: PassageRapport & { arrondissementsDoublons: number; nonAgreges: number; partiels: number; cogCandidats: Array<{ cog: number; nonPlaces: number; scindes: number }> };
 }
 
 /** Versions of a manifest that hold commune-level measures. */
@@ -70,12 +70,23 @@ export async function harmoniser(
   const { cogSource, lignes, rapport, candidats } = choisirCog(retenus, args.mouvements, version.cogSource, referentiel);
   await s.run('CREATE OR REPLACE TEMP TABLE passage (code_source VARCHAR, code_commune VARCHAR, methode VARCHAR)');
   await s.append('passage', lignes);
+  // Communes made of several codes of the source date: which of those codes the file lacks
+  // (Filosofi omits small communes): a sum over the present ones is only partial.
+  const dansLeFichier = new Set(retenus);
+  const attendus: Array<[string, number, string | null]> = [];
+  for (const [cible, codesAttendus] of contributeursAttendus(args.mouvements, cogSource, MILLESIME_COG_COURANT)) {
+    if (codesAttendus.length < 2) continue;
+    const manquants = codesAttendus.filter((c) => !dansLeFichier.has(c));
+    attendus.push([cible, codesAttendus.length, manquants.length > 0 ? manquants.join(',') : null]);
+  }
+  await s.run('CREATE OR REPLACE TEMP TABLE attendus (code_commune VARCHAR, nb_attendus INTEGER, codes_manquants VARCHAR)');
+  await s.append('attendus', attendus);
   await s.run('CREATE OR REPLACE TEMP TABLE variables (variable VARCHAR, additive INTEGER)');
   await s.append('variables', (version.variables ?? []).map((v) => [v.id, v.additive ? 1 : 0]));
   const sortie = path.join(args.workDir, `${args.dataset}-${args.cleVersion.replace(/[^a-z0-9-]/gi, '_')}.parquet`);
   await s.run(`COPY (${harmonisationSql}) TO ${sqlPath(sortie)} (FORMAT parquet, COMPRESSION zstd)`);
-  const [compte] = await s.all<{ n: number; na: number }>(
-    `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE statut = 'non_agrege')::INTEGER AS na FROM read_parquet(${sqlPath(sortie)})`,
+  const [compte] = await s.all<{ n: number; na: number; partiels: number }>(
+    `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE statut = 'non_agrege')::INTEGER AS na, count(*) FILTER (WHERE statut = 'partiel')::INTEGER AS partiels FROM read_parquet(${sqlPath(sortie)})`,
   );
   const cle = cleMart(`harmonise-${args.dataset}`, args.empreinte);
   const objet = await runtime.storage.putFile(cle, sortie, { contentType: 'application/vnd.apache.parquet' });
@@ -90,7 +101,7 @@ export async function harmoniser(
     cle,
     etag: objet.etag,
     lignes: compte?.n ?? 0,
-    rapport: { ...rapport, arrondissementsDoublons: doublons.length, nonAgreges: compte?.na ?? 0, cogCandidats: candidats },
+    rapport: { ...rapport, arrondissementsDoublons: doublons.length, nonAgreges: compte?.na ?? 0, partiels: compte?.partiels ?? 0, cogCandidats: candidats },
   };
 }
 
