@@ -25,6 +25,7 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/integration/lac-partage.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -42,3 +42,16 @@ export async function empreinteDossier(dir: string): Promise<Record<string, stri
   }
   return out;
 }
+
+/** A runtime on the lake prepared once by the integration project's global setup (read-only). */
+export async function runtimeLacPartage(lakeDir: string): Promise<{ runtime: Runtime; nettoyer: () => Promise<void> }> {
+  const cache = await mkdtemp(path.join(os.tmpdir(), 'st-cache-'));
+  const runtime = await createRuntime(loadConfig({ STORAGE_MODE: 'fs', LAKE_DIR: lakeDir, CACHE_DIR: cache }));
+  return {
+    runtime,
+    nettoyer: async () => {
+      await runtime.close();
+      await rm(cache, { recursive: true, force: true });
+    },
+  };
+}

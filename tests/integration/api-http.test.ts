@@ -1,19 +1,20 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preparerLac } from '../../functions/src/cli/prepare.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { SourcesReponse } from '../../functions/src/core/model/api-types.ts';
 import { startLocalServer, type LocalServer } from '../../functions/src/server/local-server.ts';
-import { DATA } from '../helpers/chemins.ts';
-import { runtimeTemporaire } from '../helpers/lac.ts';
+import { runtimeLacPartage } from '../helpers/lac.ts';
 
 // The local server (the API over HTTP + static files) on a loopback port, fed garbage.
-let ctx: Awaited<ReturnType<typeof runtimeTemporaire>>;
+let ctx: Awaited<ReturnType<typeof runtimeLacPartage>>;
 let server: LocalServer;
+let dir: string;
 
 beforeAll(async () => {
-  ctx = await runtimeTemporaire();
-  await preparerLac(ctx.runtime, { dataDir: DATA });
-  const web = path.join(ctx.dir, 'web');
+  ctx = await runtimeLacPartage(inject('lacPartage').lakeDir);
+  dir = await mkdtemp(path.join(os.tmpdir(), 'st-web-'));
+  const web = path.join(dir, 'web');
   await mkdir(path.join(web, '_app'), { recursive: true });
   await writeFile(path.join(web, '200.html'), '<!doctype html><title>SPA</title>');
   await writeFile(path.join(web, 'index.html'), '<!doctype html><title>Accueil</title>');
@@ -23,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await ctx.nettoyer();
+  await rm(dir, { recursive: true, force: true });
 });
 
 const hostiles = [
@@ -112,6 +114,27 @@ describe('the API over HTTP', () => {
     }
     expect(statuts.get(200)).toBeGreaterThan(50);
   }, 120_000);
+});
+
+describe('GET /api/sources', () => {
+  it('lists every dataset of the lake with its provenance, version by version', async () => {
+    const r = await fetch(`${server.url}/api/sources`);
+    expect(r.status).toBe(200);
+    const { sources } = (await r.json()) as SourcesReponse;
+    const pop = sources.find((s) => s.dataset === 'populations-legales')!;
+    expect(pop).toMatchObject({ producteur: 'Insee', licence: 'Licence Ouverte / Etalab 2.0' });
+    expect(pop.versions).toEqual([
+      expect.objectContaining({ millesime: '2023', partie: null, fichier: 'donnees_communes.csv', geographieSource: 'COG 2025', encodage: 'utf-8', lignesLues: 34900, lignesAcceptees: 34900, lignesRejetees: 0 }),
+    ]);
+    expect(pop.versions[0]!.sha256).toBe('efccf96dab4a93402673e47aa32b03bdb515981e9944ebdd79d40eb8f2c12a7d');
+    const filo = sources.find((s) => s.dataset === 'filosofi-disp')!;
+    expect(filo.versions.map((v) => `${v.millesime}/${v.partie}`)).toEqual(expect.arrayContaining(['2014/commune', '2019/commune', '2019/epci', '2019/departement', '2019/region', '2019/france-metropolitaine']));
+    expect(filo.versions.find((v) => v.partie === 'epci')!.variables).toContainEqual({ id: 'mediane-niveau-vie', libelle: 'Médiane du niveau de vie', unite: '€', colonneSource: 'Q219' });
+  });
+
+  it('refuses parameters', async () => {
+    expect((await fetch(`${server.url}/api/sources?dataset=x`)).status).toBe(400);
+  });
 });
 
 describe('static files and the SPA fallback', () => {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import epciData from '@etalab/decoupage-administratif/data/epci.json' with { type: 'json' };
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApi } from '../../functions/src/core/api/service.ts';
 import type { CommunesReponse, TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
 import type { Runtime } from '../../functions/src/core/runtime.ts';
 import { preparerLac } from '../../functions/src/cli/prepare.ts';
-import { DATA, FICHIER_POPULATIONS, REPO } from '../helpers/chemins.ts';
-import { runtimeTemporaire } from '../helpers/lac.ts';
+import { FICHIER_POPULATIONS, REPO } from '../helpers/chemins.ts';
+import { runtimeLacPartage } from '../helpers/lac.ts';
 
 // Real extracts of data/ → real DuckDB → marts → API, compared with values computed
 // independently from INSEE's file.
@@ -17,7 +17,7 @@ const golden = JSON.parse(readFileSync(path.join(REPO, 'tests/fixtures/golden/po
   france: number;
 };
 
-let ctx: Awaited<ReturnType<typeof runtimeTemporaire>>;
+let ctx: Awaited<ReturnType<typeof runtimeLacPartage>>;
 let runtime: Runtime;
 let api: ReturnType<typeof createApi>;
 let rapport: Awaited<ReturnType<typeof preparerLac>>;
@@ -28,9 +28,10 @@ const get = async <T>(chemin: string, requete = ''): Promise<{ status: number; b
 };
 
 beforeAll(async () => {
-  ctx = await runtimeTemporaire();
+  const partage = inject('lacPartage');
+  ctx = await runtimeLacPartage(partage.lakeDir);
   runtime = ctx.runtime;
-  rapport = await preparerLac(runtime, { dataDir: DATA });
+  rapport = JSON.parse(partage.rapport) as Awaited<ReturnType<typeof preparerLac>>;
   api = createApi(runtime, { journal: () => {} });
 });
 afterAll(async () => ctx.nettoyer());
