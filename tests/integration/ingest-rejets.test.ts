@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormatInconnuError, SourceSchemaError } from '../../functions/src/core/errors.ts';
 import { ingererExtrait } from '../../functions/src/core/lake/ingest.ts';
-import { FICHIER_MOUVEMENTS, FICHIER_POPULATIONS } from '../helpers/chemins.ts';
+import path from 'node:path';
+import { DATA, FICHIER_MOUVEMENTS, FICHIER_POPULATIONS } from '../helpers/chemins.ts';
 import { empreinteDossier, runtimeTemporaire } from '../helpers/lac.ts';
 
 // Bad extracts derived from the real populations légales file: each is rejected with a message
@@ -47,7 +48,37 @@ const cas: Array<[string, () => Uint8Array, string | null, RegExp]> = [
   ['a nonsense millésime', () => enc(reel), '23', /millésime invalide/],
   ['a truncated file (cut inside a line)', () => enc(reel.slice(0, reel.length - 3_000).replace(/;[^;\n]*$/, '')), '2023', /champs attendus/],
   ['an unclosed quote', () => enc(avecLigne(10, (l) => champ(l, 7, '"Saint'))), '2023', /ligne 10.*guillemet non refermé/],
+  ['one 50 MB line', () => enc(`${lignes[0]}\n${'8'.repeat(50 * 1024 * 1024)}\n`), '2023', /ligne 2 : 11 champs attendus séparés par « ; », 1 trouvés/],
 ];
+
+// Filosofi DISP (real 2019 département file), bad variants.
+const disp = readFileSync(path.join(DATA, 'insee/filosofi/FILO2019_DISP_DEP.csv'), 'utf-8');
+const dispLignes = disp.split('\r\n');
+const dispAvec = (n: number, f: (l: string) => string) => dispLignes.map((l, i) => (i === n - 1 ? f(l) : l)).join('\r\n');
+const casDisp: Array<[string, () => Uint8Array, string | null, RegExp]> = [
+  ['the right shape with the wrong millésime', () => enc(disp), '2020', /FILO2019_DISP_DEP\.csv, ligne 1, colonne \(NBMEN19\) : millésime 2020 demandé, mais les colonnes portent l’année 2019/],
+  ['a renamed column', () => enc(disp.replace('Q219', 'MEDIANE19')), null, /ligne 1, colonne 7 \(MEDIANE19\) : colonne inconnue du format Filosofi DISP/],
+  ['a required column missing', () => enc(dispLignes.map((l) => l.split(';').filter((_, i) => i !== 6).join(';')).join('\r\n')), null, /colonne \(Q219\) : colonne obligatoire absente/],
+  ['a negative count', () => enc(dispAvec(3, (l) => champ(l, 2, '-5'))), null, /ligne 3, colonne 3 \(NBMEN19\) : valeur négative -5 impossible/],
+  ['a number with a decimal point in a comma file', () => enc(dispAvec(4, (l) => champ(l, 4, '423377.7'))), null, /ligne 4, colonne 5 \(NBUC19\) : nombre invalide « 423377\.7 » \(le séparateur décimal de ce fichier est la virgule\)/],
+  ['a formula in a label', () => enc(dispAvec(2, (l) => champ(l, 1, '@SUM(A1:A9)'))), null, /ligne 2, colonne 2 \(LIBGEO\) : libellé commençant par un caractère de formule/],
+  ['départements and communes mixed', () => enc(dispAvec(5, (l) => champ(l, 0, '01001'))), null, /niveaux géographiques mélangés/],
+  ['a département label that is nothing', () => enc(dispLignes.slice(0, 2).map((l, i) => (i === 1 ? champ(l, 1, 'Atlantide') : l)).join('\r\n')), null, /ligne 2, colonne \(LIBGEO\) : ni département ni région/],
+  ['a value after the last named column', () => enc(dispAvec(2, (l) => `${l};42`)), null, /ligne 2, colonne 32 \(champ 32\) : valeur au-delà de la dernière colonne nommée/],
+];
+
+describe('bad Filosofi DISP files are rejected, the lake untouched', () => {
+  it.each(casDisp)('%s', async (_nom, bytes, millesime, message) => {
+    const erreur = await ingererExtrait(ctx.runtime, { fichier: 'FILO2019_DISP_DEP.csv', bytes: bytes(), millesime }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(erreur).toBeInstanceOf(SourceSchemaError);
+    expect((erreur as Error).message).toMatch(message);
+    expect((erreur as Error).message.length).toBeLessThan(400);
+    expect(await empreinteDossier(ctx.lakeDir)).toEqual(avant);
+  });
+});
 
 describe('bad populations légales files are rejected, the lake untouched', () => {
   it.each(cas)('%s', async (_nom, bytes, millesime, message) => {
@@ -58,6 +89,7 @@ describe('bad populations légales files are rejected, the lake untouched', () =
     expect(erreur).toBeInstanceOf(erreur instanceof FormatInconnuError ? FormatInconnuError : SourceSchemaError);
     expect((erreur as Error).message).toMatch(/^donnees_communes\.csv/);
     expect((erreur as Error).message).toMatch(message);
+    expect((erreur as Error).message.length).toBeLessThan(400);
     expect(await empreinteDossier(ctx.lakeDir)).toEqual(avant);
   });
 
