@@ -9,6 +9,7 @@ import { formatNombre } from '../../functions/src/core/model/format.ts';
 import { preparerLac } from '../../functions/src/cli/prepare.ts';
 import { loadConfig } from '../../functions/src/core/config.ts';
 import { createRuntime, type Runtime } from '../../functions/src/core/runtime.ts';
+import type { SourcesReponse } from '../../functions/src/core/model/api-types.ts';
 import { startLocalServer, type LocalServer } from '../../functions/src/server/local-server.ts';
 
 /**
@@ -141,6 +142,18 @@ describe('parcours', () => {
     expect(await tableau.locator('tbody tr').first().textContent()).toContain('Saint-Étienne');
 
     await page.screenshot({ path: path.join(SORTIE, 'territoire-epci.png'), fullPage: true });
+    expect(erreursPage).toEqual([]);
+  });
+
+  it('lists the sources of the data, from the footer link', async () => {
+    const { sources } = await api<SourcesReponse>('/api/sources');
+    await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+    await page.getByRole('link', { name: 'Sources des données' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sources des données' }).waitFor();
+    expect(await page.getByRole('heading', { level: 2 }).count()).toBe(sources.length);
+    const pop = page.getByRole('region', { name: 'Populations légales des communes' });
+    expect(await pop.locator('tbody tr').first().textContent()).toContain('donnees_communes.csv');
+    expect(await pop.locator('tbody tr').first().textContent()).toContain('34\u202f900');
     expect(erreursPage).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import type {
   CommunesReponse,
   ErreurReponse,
   RechercheReponse,
+  SourcesReponse,
   TerritoireReponse,
 } from '@sante-territoires/functions/core/model/api-types.ts';
 import type { Niveau } from '@sante-territoires/functions/core/model/niveaux.ts';
@@ -103,4 +104,9 @@ export async function chargerCommunes(
   const premiere = pages[0]!;
   const communes = pages.flatMap((p) => p.communes);
   return { ...premiere, limite: communes.length, decalage: 0, communes };
+}
+
+/** `GET /api/sources` — every dataset of the lake with its provenance. */
+export function chargerSources(fetchFn: Fetch): Promise<SourcesReponse> {
+  return getJson<SourcesReponse>(fetchFn, '/api/sources');
 }
