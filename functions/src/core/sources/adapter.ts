@@ -29,6 +29,8 @@ export interface ExtraitLu {
   colonnes: ColonneTable[];
   lignes: Array<Array<string | number | null>>;
   lignesLues: number;
+  /** Source lines accepted, when staging rows are not one per source line (long measures). */
+  lignesAcceptees?: number;
   annexes?: TableAnnexe[];
   /** Normalisation SQL generated for this extract (measure datasets); else the adapter's. */
   normalisationSql?: string;

@@ -143,6 +143,7 @@ export function extraitMesuresLongues(args: {
     colonnes: [...COLONNES_CLE, { nom: 'i', type: 'INTEGER' }, { nom: 'v', type: 'DOUBLE' }, { nom: 's', type: 'INTEGER' }, { nom: 't', type: 'VARCHAR' }],
     lignes: args.lignes.map((l) => [...cleVersLigne(l.cle), l.variable, l.valeur, l.statut, l.modalite ?? null]),
     lignesLues: args.lignesLues,
+    lignesAcceptees: new Set(args.lignes.map((l) => l.cle.ligne)).size,
     annexes: [annexeVariables(args.variables)],
     normalisationSql: `WITH m AS (SELECT * FROM staging)${SELECT_FINAL}`,
     variables: args.variables,
