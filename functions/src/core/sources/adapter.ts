@@ -1,5 +1,6 @@
 import type { VariableSource } from './mesures.ts';
 import { decoderTexte, type TexteDecode } from './lecture/decodage.ts';
+import { lireClasseur, type Classeur } from './lecture/xlsx.ts';
 
 /**
  * A source adapter recognises one upstream format by its content (header signature, never the
@@ -51,17 +52,21 @@ export interface EntreeSource {
   fichier: string;
   bytes: Uint8Array;
   texte(): TexteDecode;
+  /** The workbook, parsed on first use (XLSX inputs); throws a `SourceSchemaError` otherwise. */
+  classeur(): Classeur;
   /** The first `n` lines of the text, or `[]` for a binary file. */
   premieresLignes(n: number): string[];
 }
 
 export function entreeSource(fichier: string, bytes: Uint8Array): EntreeSource {
   let decode: TexteDecode | null = null;
+  let classeurLu: Classeur | null = null;
   const texte = () => (decode ??= decoderTexte(bytes, fichier));
   return {
     fichier,
     bytes,
     texte,
+    classeur: () => (classeurLu ??= lireClasseur(bytes, fichier)),
     premieresLignes(n) {
       try {
         const t = texte().texte;

@@ -556,3 +556,8 @@ export function lettresColonne(index: number): string {
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
 }
+
+/** A cell as trimmed text (`''` for an empty cell), e.g. to compare headers. */
+export function texteCellule(x: Cellule | undefined): string {
+  return typeof x === 'string' ? x.trim() : x === null || x === undefined ? '' : String(x);
+}
