@@ -57,7 +57,9 @@ const STATUTS = ['ok', 'secret', 'absent', 'non_disponible'];
 
 /** Values of a measure extract (long or wide staging) with their variable id and source column. */
 function valeurs(x: ExtraitLu): Valeur[] {
-  const variables = x.annexes!.find((a) => a.nom === 'staging_variables')!.lignes as Array<[number, string, string]>;
+  // The variables and source columns are bound as list parameters of the normalisation SQL.
+  const p = x.parametres!;
+  const variables = p.variables!.map((v, i): [number, string, string] => [i, v, p.colonnes![i]!]);
   const cle = (l: Array<string | number | null>) => ({
     ligne: l[0] as number,
     niveau: l[1] as string,
@@ -71,7 +73,7 @@ function valeurs(x: ExtraitLu): Valeur[] {
     return x.lignes.map((l) => ({ ...cle(l), variable: variables[l[7] as number]![1], colonne: variables[l[7] as number]![2], valeur: l[8] as number | null, statut: STATUTS[l[9] as number]! }));
   }
   // Wide staging: what the generated SQL does, in plain code (the integration test runs the SQL).
-  const annexe = (nom: string) => x.annexes!.find((a) => a.nom === nom)?.lignes;
+  const annexe = (nom: string) => x.annexes?.find((a) => a.nom === nom)?.lignes;
   const periodes = new Map((annexe('staging_periodes') ?? []).map((p) => [p[1] as string, p[2] as string]));
   const presentes = annexe('staging_presentes') && new Set(annexe('staging_presentes')!.map((p) => `${p[0]}|${p[1]}`));
   const cellules = annexe('staging_cellules') && new Map(annexe('staging_cellules')!.map((c) => [`${c[0]}|${c[2]}`, c]));

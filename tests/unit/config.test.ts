@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.storage).toEqual({ mode: 'fs', lakeDir: '.lake' });
     expect(c.cacheDir).toBe('.cache');
-    expect(c.duckdb).toEqual({ threads: null, memoryLimit: null });
+    expect(c.duckdb).toEqual({ threads: null, memoryLimit: '512MB' });
   });
 
   it('reads the S3 mode fully', () => {

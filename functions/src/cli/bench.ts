@@ -31,7 +31,7 @@ async function benchIngest(dataDir: string): Promise<void> {
   const catalogue = await lireCatalogue(dataDir);
   const fichiers = (await extraitsDuDossier(shared)).filter((f) => !f.startsWith('geo/'));
   const dir = await mkdtemp(path.join(os.tmpdir(), 'st-bench-ingest-'));
-  const runtime = await createRuntime(loadConfig({ STORAGE_MODE: 'fs', LAKE_DIR: path.join(dir, 'lake'), CACHE_DIR: path.join(dir, 'cache') }));
+  const runtime = await createRuntime(loadConfig({ ...reglagesDuckdb(), STORAGE_MODE: 'fs', LAKE_DIR: path.join(dir, 'lake'), CACHE_DIR: path.join(dir, 'cache') }));
   try {
     const parFormat = new Map<string, { fichiers: number; lignes: number; valeurs: number; ms: number }>();
     const refuses: string[] = [];
@@ -46,11 +46,13 @@ async function benchIngest(dataDir: string): Promise<void> {
         e.valeurs += r.version.lignesDataset;
         e.ms += performance.now() - t;
         parFormat.set(r.dataset, e);
+
       } catch (error) {
         refuses.push(`${f} — ${(error as Error).message.slice(0, 160)}`);
       }
     }
     const tIngest = performance.now() - debut;
+    const rssIngest = process.resourceUsage().maxRSS / 1024;
     const t = performance.now();
     let calcul = 'non calculé';
     try {
@@ -66,7 +68,7 @@ async function benchIngest(dataDir: string): Promise<void> {
     console.log(tableau(['format', 'fichiers', 'lignes', 'valeurs', 'durée', 'lignes/s'], lignes));
     console.log(`Total ingestion : ${(tIngest / 1000).toFixed(1)} s ; calcul des marts : ${calcul}`);
     console.log(`Non ingérés (${refuses.length}) :\n${refuses.map((r) => `  ${r}`).join('\n')}`);
-    console.log(`Mémoire : pic RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} Mio`);
+    console.log(`Mémoire : pic RSS ${rssIngest.toFixed(0)} Mio pendant l'ingestion, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} Mio avec le calcul`);
   } finally {
     await runtime.close();
     await rm(dir, { recursive: true, force: true });
@@ -125,4 +127,11 @@ async function benchApi(dataDir: string, args: string[]): Promise<void> {
     await runtime.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** DuckDB settings of the environment (DUCKDB_THREADS, DUCKDB_MEMORY_LIMIT), as the CLI reads them. */
+function reglagesDuckdb(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['DUCKDB_THREADS', 'DUCKDB_MEMORY_LIMIT'] as const) if (process.env[k]) out[k] = process.env[k]!;
+  return out;
 }

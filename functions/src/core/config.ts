@@ -54,6 +54,11 @@ export type Config =
 /** Local defaults: the lake in `.lake/` and the cache in `.cache/` of the current directory. */
 export const DEFAULT_LAKE_DIR = '.lake';
 export const DEFAULT_CACHE_DIR = '.cache';
+/**
+ * Local default for DuckDB's buffer pool: a laptop shares its memory with a browser; DuckDB spills
+ * larger sorts to the cache folder. (Lambdas get an explicit DUCKDB_MEMORY_LIMIT from CDK.)
+ */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT_LOCAL = '512MB';
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // Only the local mode has embedded defaults; S3 mode must be fully specified.
@@ -72,7 +77,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     return {
       storage: { mode: 'fs', lakeDir: c.LAKE_DIR ?? DEFAULT_LAKE_DIR },
       cacheDir: c.CACHE_DIR ?? DEFAULT_CACHE_DIR,
-      duckdb,
+      duckdb: { ...duckdb, memoryLimit: duckdb.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT_LOCAL },
     };
   }
   if (!c.CACHE_DIR) throw new ConfigurationError('Configuration invalide — CACHE_DIR est requis en mode s3 (ex. /tmp/cache)');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
 import { sqlPath } from '../duckdb/duckdb.ts';
 import type { Runtime } from '../runtime.ts';
 import { SourceSchemaError } from '../errors.ts';
@@ -51,14 +52,17 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
   const workDir = await mkdtemp(path.join(runtime.tmpDir, 'ingest-'));
   try {
     const parquet = path.join(workDir, 'data.parquet');
+    const lignesAcceptees = extrait.lignesAcceptees ?? extrait.lignes.length;
     const normalisation = extrait.normalisationSql ?? adapter.normalisationSql;
     if (!normalisation) throw new Error(`Adaptateur ${adapter.id} sans SQL de normalisation`);
     const lignesDataset = await db.session(async (s) => {
       for (const table of [{ nom: 'staging', colonnes: extrait.colonnes, lignes: extrait.lignes }, ...(extrait.annexes ?? [])]) {
         await s.run(`CREATE TEMP TABLE ${table.nom} (${table.colonnes.map((c) => `"${c.nom}" ${c.type}`).join(', ')})`);
         await s.append(table.nom, table.lignes, table.colonnes.map((c) => c.type));
+        table.lignes.length = 0; // in DuckDB now: let the JavaScript copy go
       }
-      await s.run(`COPY (${normalisation}) TO ${sqlPath(parquet)} (FORMAT parquet, COMPRESSION zstd)`);
+      const parametres = Object.fromEntries(Object.entries(extrait.parametres ?? {}).map(([k, v]) => [k, listValue(v)]));
+      await s.run(`COPY (${normalisation}) TO ${sqlPath(parquet)} (FORMAT parquet, COMPRESSION zstd)`, parametres);
       const [row] = await s.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlPath(parquet)}, hive_partitioning = false)`);
       return row?.n ?? 0;
     });
@@ -75,8 +79,8 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
       cleRaw: raw,
       cleParquet,
       lignesLues: extrait.lignesLues,
-      lignesAcceptees: extrait.lignesAcceptees ?? extrait.lignes.length,
-      lignesRejetees: extrait.lignesLues - (extrait.lignesAcceptees ?? extrait.lignes.length),
+      lignesAcceptees,
+      lignesRejetees: extrait.lignesLues - lignesAcceptees,
       lignesDataset,
       versionSchema: adapter.versionSchema,
       ingereLe: runtime.now().toISOString(),

@@ -33,6 +33,8 @@ export interface ExtraitLu {
   /** Source lines accepted, when staging rows are not one per source line (long measures). */
   lignesAcceptees?: number;
   annexes?: TableAnnexe[];
+  /** Named list parameters bound when the normalisation SQL runs (e.g. the variable names). */
+  parametres?: Record<string, string[]>;
   /** Normalisation SQL generated for this extract (measure datasets); else the adapter's. */
   normalisationSql?: string;
   /** For measure datasets: the variables, with their unit and whether they add up. */

@@ -1,4 +1,4 @@
-import type { ColonneTable, ExtraitLu, TableAnnexe } from './adapter.ts';
+import type { ColonneTable, ExtraitLu } from './adapter.ts';
 import type { StatutMesure } from './lecture/nombres.ts';
 
 /**
@@ -55,25 +55,23 @@ const COLONNES_CLE: ColonneTable[] = [
 
 const cleVersLigne = (c: CleLigne) => [c.ligne, c.niveau, c.code, c.libelle, c.periode, c.sexe, c.age];
 
-function annexeVariables(variables: readonly VariableSource[]): TableAnnexe {
+/** The variables' ids and source columns, bound as list parameters of the normalisation SQL. */
+export function parametresVariables(variables: readonly VariableSource[]): Record<string, string[]> {
   for (const v of variables) if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v.id)) throw new Error(`Identifiant de variable invalide : ${v.id}`);
-  return {
-    nom: 'staging_variables',
-    colonnes: [
-      { nom: 'idx', type: 'INTEGER' },
-      { nom: 'variable', type: 'VARCHAR' },
-      { nom: 'colonne', type: 'VARCHAR' },
-    ],
-    lignes: variables.map((v, i) => [i, v.id, v.colonneSource]),
-  };
+  return { variables: variables.map((v) => v.id), colonnes: variables.map((v) => v.colonneSource) };
 }
 
+/**
+ * Final projection of measure rows. Variable names are looked up by index in list parameters
+ * bound at execution (`$variables`, `$colonnes`): no join of the large unpivoted table; the
+ * integer sort keys keep the Parquet byte-identical run after run.
+ */
 const SELECT_FINAL = `
 SELECT
     m.niveau,
     m.code,
     m.libelle,
-    var.variable,
+    $variables[m.i + 1] AS variable,
     m.periode,
     m.sexe,
     m.age,
@@ -82,10 +80,9 @@ SELECT
     CASE WHEN m.s = 0 THEN m.t END AS modalite,
     CASE m.s WHEN 0 THEN 'ok' WHEN 1 THEN 'secret' WHEN 2 THEN 'absent' ELSE 'non_disponible' END AS statut,
     m.ligne AS ligne_source,
-    var.colonne AS colonne_source
+    $colonnes[m.i + 1] AS colonne_source
 FROM m
-JOIN staging_variables AS var ON var.idx = m.i
--- source order: line, then the variable's column (integer keys, cheap to sort)
+-- source order: line, then column (integer keys, cheap to sort)
 ORDER BY
     m.ligne,
     m.i`;
@@ -120,7 +117,7 @@ export function extraitMesuresLarges(args: {
       return row;
     }),
     lignesLues: args.lignesLues,
-    annexes: [annexeVariables(args.variables)],
+    parametres: parametresVariables(args.variables),
     normalisationSql: sql,
     variables: args.variables,
     niveaux: [...new Set(args.lignes.map((l) => l.cle.niveau))].sort(),
@@ -144,7 +141,7 @@ export function extraitMesuresLongues(args: {
     lignes: args.lignes.map((l) => [...cleVersLigne(l.cle), l.variable, l.valeur, l.statut, l.modalite ?? null]),
     lignesLues: args.lignesLues,
     lignesAcceptees: new Set(args.lignes.map((l) => l.cle.ligne)).size,
-    annexes: [annexeVariables(args.variables)],
+    parametres: parametresVariables(args.variables),
     normalisationSql: `WITH m AS (SELECT * FROM staging)${SELECT_FINAL}`,
     variables: args.variables,
     niveaux: [...new Set(args.lignes.map((l) => l.cle.niveau))].sort(),
