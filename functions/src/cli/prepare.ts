@@ -8,6 +8,7 @@ import type { Runtime } from '../core/runtime.ts';
 const catalogueSchema = z.object({
   millesimes: z.record(z.string().min(1), z.string().regex(/^\d{4}$/, 'année attendue, ex. 2023')),
   enAttente: z.record(z.string().min(1), z.string().min(1)).default({}),
+  modeles: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 
 export type Catalogue = z.infer<typeof catalogueSchema>;
@@ -49,6 +50,11 @@ export async function preparerLac(
     const attente = catalogue.enAttente[relatif];
     if (attente) {
       log(`en attente ${relatif} — ${attente}`);
+      continue;
+    }
+    const modele = catalogue.modeles[relatif];
+    if (modele) {
+      log(`modèle    ${relatif} — ${modele} (non ingéré)`);
       continue;
     }
     const bytes = new Uint8Array(await readFile(path.join(opts.dataDir, relatif)));
