@@ -23,6 +23,8 @@ const ATTENDUS: Record<string, string[]> = {
   geoclip: ['insee/statistiques-locales/esperance_de_vie_departement.csv', 'cartosante/zonage-raw.csv'],
   'observatoire-long': ['observatoire-territoires/insee_rp_evol_1968_region_2018.csv'],
   'cepidc-long': ['cepidc/toutes_causes.csv', 'cepidc/mortalite_2023_standardise_all.csv'],
+  // the empty template is recognised too (then refused: no data line)
+  'ors-indicateurs': ['ors/exemple-deces-par-age-SYNTHETIQUE.csv', 'ors/exemple-taux-standardises-cepidc.csv', 'ors/modele-indicateurs-ors.csv'],
 };
 
 const octets = (relatif: string) => new Uint8Array(readFileSync(path.join(DATA, relatif)));
@@ -109,8 +111,8 @@ function cellule(x: ExtraitLu, code: string, variable: string): { valeur: number
 describe('detection by content', () => {
   const tous = extraitsDeData();
 
-  it('the four adapters are registered', () => {
-    expect(ADAPTATEURS_MESURES.map((a) => a.id)).toEqual(['filosofi-cc', 'geoclip', 'observatoire-long', 'cepidc-long']);
+  it('the measure adapters are registered', () => {
+    expect(ADAPTATEURS_MESURES.map((a) => a.id)).toEqual(['filosofi-cc', 'geoclip', 'observatoire-long', 'cepidc-long', 'ors-indicateurs']);
     for (const a of ADAPTATEURS_MESURES) expect(ADAPTATEURS).toContain(a);
   });
 

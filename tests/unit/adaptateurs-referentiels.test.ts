@@ -130,6 +130,7 @@ const ATTENDUS: Record<string, string> = {
   'insee/population/estim-pop-dep-sexe-aq-1975-2021.xlsx': 'estimations-population',
   'insee/comparateur/base_cc_comparateur_csv.zip': 'comparateur',
   'insee/cog/mvtcommune2019.csv': 'cog-mouvements',
+  'insee/filosofi/filo-revenu-pauvrete-menage-2015.zip': 'filosofi-xls',
 };
 
 describe('detection by content on every real file of data/', () => {

@@ -5,6 +5,7 @@ import { comparateur } from './comparateur/adapter.ts';
 import { epciCompositionInsee } from './epci-composition/adapter.ts';
 import { epciCompositionDgcl } from './epci-composition/dgcl.ts';
 import { estimationsPopulation } from './estimations-population/adapter.ts';
+import { filosofiXls } from './filosofi-xls/adapter.ts';
 import { tableAppartenance } from './table-appartenance/adapter.ts';
 
 /**
@@ -19,4 +20,5 @@ export const ADAPTATEURS_REFERENTIELS: readonly SourceAdapter[] = [
   aplDrees,
   estimationsPopulation,
   comparateur,
+  filosofiXls,
 ];
