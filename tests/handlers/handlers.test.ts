@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/src/core/config.ts';
 import { ingererExtrait } from '../../functions/src/core/lake/ingest.ts';
@@ -96,6 +96,16 @@ describe('upload → ingest → compute → API, through the handlers and S3 eve
       expect(sortie.resultats[0]!.raison).toMatch(/donnees communes corrigées\.csv, ligne 2, colonne 9 \(PMUN\)/);
     }
     expect(await etatLac()).toEqual(avant);
+  });
+
+  it('ingests a binary workbook uploaded to raw/depot/ (DGCL EPCI composition, XLSX)', async () => {
+    await deposer('raw/depot/dgcl/epcicom.xlsx', readFileSync(path.join(REPO, 'data/dgcl/epcicom.xlsx')));
+    const [e] = await s3.attendre('raw/depot/dgcl/');
+    const sortie = await ingestHandler(e!);
+    expect(sortie.resultats).toEqual([expect.objectContaining({ statut: 'publie', dataset: 'epci-composition-dgcl', millesime: '2025' })]);
+    const manifeste = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'lake/epci-composition-dgcl/manifest.json' }));
+    const m = JSON.parse(await manifeste.Body!.transformToString()) as { versions: Record<string, { encodage: string | null; lignesAcceptees: number }> };
+    expect(Object.values(m.versions)[0]).toMatchObject({ encodage: null, lignesAcceptees: 34871 });
   });
 
   it('ignores events outside raw/depot/ and rejects what is not an S3 event', async () => {
