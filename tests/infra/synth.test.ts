@@ -95,6 +95,15 @@ describe('cdk synth (CLI, nag plugin on, offline)', () => {
     }
   });
 
+  it('inlines the COG 2026 referential into the ingest and compute bundles, and keeps it out of the API', () => {
+    const contenu = (stack: string) => [...functionAssets(stack)].map(([id, asset]) => [id, readFileSync(join(asset, 'index.mjs'), 'utf8')] as const);
+    const pipeline = contenu('PipelineStack');
+    expect(pipeline).toHaveLength(2);
+    // a commune name that only the etalab JSON carries (esbuild escapes the é of Clémenciat)
+    for (const [id, code] of pipeline) expect(code.includes('Abergement-Cl'), id).toBe(true);
+    for (const [id, code] of contenu('ApiStack')) expect(code.includes('Abergement-Cl'), id).toBe(false);
+  });
+
   it('loads every bundle with the layer, as Lambda would (ESM, native DuckDB binding, inlined JSON and SQL)', () => {
     const modules = layerModules('ApiStack');
     const assets = [...functionAssets('PipelineStack'), ...functionAssets('ApiStack')];

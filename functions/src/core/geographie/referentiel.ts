@@ -1,7 +1,9 @@
-import { createRequire } from 'node:module';
-
-// The package's JSON (12 MB) is parsed on first use only: the API never needs it.
-const require = createRequire(import.meta.url);
+// Static JSON imports, so that esbuild bundles them into the Lambdas that need them (ingest,
+// compute); the API's code never imports this module.
+import communesData from '@etalab/decoupage-administratif/data/communes.json' with { type: 'json' };
+import departementsData from '@etalab/decoupage-administratif/data/departements.json' with { type: 'json' };
+import epciData from '@etalab/decoupage-administratif/data/epci.json' with { type: 'json' };
+import regionsData from '@etalab/decoupage-administratif/data/regions.json' with { type: 'json' };
 
 /**
  * The current geography (COG 2026) from `@etalab/decoupage-administratif` 6.0.0: communes, PLM
@@ -86,10 +88,8 @@ let cached: Referentiel | null = null;
 /** Builds (once per process) the referential; fails loudly if the package is inconsistent. */
 export function chargerReferentiel(): Referentiel {
   if (cached) return cached;
-  const all = require('@etalab/decoupage-administratif/data/communes.json') as EtalabCommune[];
-  const epciRaw = require('@etalab/decoupage-administratif/data/epci.json') as EtalabEpci[];
-  const departementsData = require('@etalab/decoupage-administratif/data/departements.json') as unknown;
-  const regionsData = require('@etalab/decoupage-administratif/data/regions.json') as unknown;
+  const all = communesData as unknown as EtalabCommune[];
+  const epciRaw = epciData as unknown as EtalabEpci[];
 
   const epciByCommune = new Map<string, string>();
   for (const e of epciRaw) {
