@@ -75,5 +75,13 @@ export async function preparerLac(
     `${calcul.statut === 'calcule' ? 'calculé ' : 'à jour  '} marts (${r.codesSource} codes source : ${r.identiques} identiques, ${r.arrondissements} arrondissements PLM, ${r.transferes.length} transférés, ${r.nonPlaces.length} non placés, ${r.scindes.length} scindés)`,
   );
   for (const np of r.nonPlaces) log(`  non placé : ${np.code} — ${np.detail}`);
+  // Every commune-level dataset on the COG 2026: what could not be placed is listed, never dropped.
+  for (const [cle, h] of Object.entries(calcul.manifeste.harmonisations)) {
+    const hr = h.rapport;
+    const perdus = [...hr.nonPlaces.map((n) => `${n.code} (non placé)`), ...hr.scindes.map((n) => `${n.code} (commune rétablie)`)];
+    log(
+      `harmonisé ${cle} : COG ${h.cogSource}${h.cogSuppose ? ' (supposé)' : ''} → COG 2026, ${hr.transferes.length} codes transférés, ${hr.partiels} valeurs partielles, ${perdus.length} codes hors passage${perdus.length > 0 ? ` : ${perdus.slice(0, 8).join(', ')}${perdus.length > 8 ? '…' : ''}` : ''}`,
+    );
+  }
   return { ingestions, calcul };
 }
