@@ -1,5 +1,6 @@
 import { FormatInconnuError } from '../errors.ts';
 import type { EntreeSource, SourceAdapter } from './adapter.ts';
+import { estZip } from './lecture/zip.ts';
 import { cogMouvements } from './cog-mouvements/adapter.ts';
 import { filosofiDisp } from './filosofi-disp/adapter.ts';
 import { ADAPTATEURS_MESURES } from './groupe-mesures.ts';
@@ -15,15 +16,10 @@ export function detecterFormat(entree: EntreeSource): SourceAdapter {
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) throw new Error(`Détection ambiguë pour ${fichier} : ${matches.map((m) => m.id).join(', ')}`);
   // Nothing recognised it: if it is not even readable text, say that (binary, encoding…).
-  if (entree.premieresLignes(1).length === 0 && !estArchive(entree.bytes)) entree.texte();
+  if (entree.premieresLignes(1).length === 0 && !estZip(entree.bytes)) entree.texte();
   throw new FormatInconnuError(fichier, ADAPTATEURS.map((a) => `${a.id} (${a.libelle})`));
 }
 
 export function adaptateurParId(id: string): SourceAdapter | undefined {
   return ADAPTATEURS.find((a) => a.id === id);
-}
-
-/** ZIP-based formats (XLSX, zipped CSV) start with the local file header signature. */
-export function estArchive(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }

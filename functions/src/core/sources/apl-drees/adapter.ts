@@ -1,7 +1,7 @@
 import { SourceSchemaError } from '../../errors.ts';
 import type { EntreeSource, ExtraitLu, SourceAdapter } from '../adapter.ts';
 import { type Cellule, type Classeur, texteCellule } from '../lecture/xlsx.ts';
-import { lireZip } from '../lecture/zip.ts';
+import { lireZip, estZip } from '../lecture/zip.ts';
 import { CODE_STATUT, extraitMesuresLarges, type CleLigne, type VariableSource } from '../mesures.ts';
 import { niveauDuCode } from '../niveaux-source.ts';
 import { estInjectionFormule } from '../texte.ts';
@@ -118,7 +118,7 @@ export const aplDrees: SourceAdapter = {
 
   reconnaitre(entree) {
     const b = entree.bytes;
-    if (!(b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)) return false;
+    if (!estZip(b)) return false;
     try {
       // Cheap filter before parsing a whole sheet: the words "APL aux m…" must appear in the
       // shared strings or in a worksheet part (inline strings), else it is not an APL workbook.

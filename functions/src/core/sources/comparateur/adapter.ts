@@ -2,7 +2,7 @@ import { SourceSchemaError } from '../../errors.ts';
 import type { EntreeSource, ExtraitLu, SourceAdapter } from '../adapter.ts';
 import { decoderTexte } from '../lecture/decodage.ts';
 import { lireCellule } from '../lecture/nombres.ts';
-import { lireZip, type EntreeZip } from '../lecture/zip.ts';
+import { lireZip, type EntreeZip, estZip } from '../lecture/zip.ts';
 import { CODE_STATUT, extraitMesuresLarges, type CleLigne, type VariableSource } from '../mesures.ts';
 import { niveauDuCode } from '../niveaux-source.ts';
 import { estInjectionFormule, lignesCsv } from '../texte.ts';
@@ -160,7 +160,7 @@ export const comparateur: SourceAdapter = {
 
   reconnaitre(entree) {
     const b = entree.bytes;
-    if (!(b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)) return false;
+    if (!estZip(b)) return false;
     try {
       const { donnees, meta } = entreesComparateur(archive(entree));
       return donnees !== undefined || meta !== undefined;

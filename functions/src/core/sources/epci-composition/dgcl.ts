@@ -1,4 +1,5 @@
 import { SourceSchemaError } from '../../errors.ts';
+import { estZip } from '../lecture/zip.ts';
 import type { EntreeSource, SourceAdapter } from '../adapter.ts';
 import { type Cellule, type Classeur } from '../lecture/xlsx.ts';
 import { estInjectionFormule } from '../texte.ts';
@@ -53,7 +54,7 @@ export const epciCompositionDgcl: SourceAdapter = {
   reconnaitre(entree) {
     // An XLSX is a ZIP archive (local file header "PK\x03\x04").
     const b = entree.bytes;
-    if (!(b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)) return false;
+    if (!estZip(b)) return false;
     try {
       const c = classeur(entree);
       const nom = feuilleDgcl(c);

@@ -1,4 +1,5 @@
 import { SourceSchemaError } from '../../errors.ts';
+import { estZip } from '../lecture/zip.ts';
 import type { EntreeSource, SourceAdapter } from '../adapter.ts';
 import { lettresColonne, type Cellule, type Classeur, texteCellule } from '../lecture/xlsx.ts';
 import { CODE_STATUT, extraitMesuresLarges, type CleLigne, type VariableSource } from '../mesures.ts';
@@ -88,7 +89,7 @@ export const estimationsPopulation: SourceAdapter = {
 
   reconnaitre(entree) {
     const b = entree.bytes;
-    if (!(b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)) return false;
+    if (!estZip(b)) return false;
     try {
       const c = classeur(entree);
       const premiere = feuillesAnnees(c)[0];

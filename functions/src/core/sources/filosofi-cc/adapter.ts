@@ -24,7 +24,7 @@ import { lignesCsv } from '../texte.ts';
  * clear message (it holds labels, not values), rather than reported as an unknown format.
  */
 
-interface DefVariable {
+export interface DefVariable {
   id: string;
   libelle: string;
   unite: string;
@@ -43,7 +43,7 @@ const TP = 'Taux de pauvreté des personnes dans les ménages';
  * `filosofi-disp` where the concept is the same (same libellé, unit, additivity: checked by the
  * unit tests against the DISP adapter's output).
  */
-const VARIABLES: Readonly<Record<string, DefVariable>> = {
+export const VARIABLES: Readonly<Record<string, DefVariable>> = {
   NBMENFISC: { id: 'nombre-menages-fiscaux', libelle: 'Nombre de ménages fiscaux', unite: 'ménages', additive: true, entier: true },
   NBPERSMENFISC: { id: 'nombre-personnes-menages-fiscaux', libelle: 'Nombre de personnes dans les ménages fiscaux', unite: 'personnes', additive: true, entier: true },
   MED: { id: 'mediane-niveau-vie', libelle: 'Médiane du niveau de vie', unite: '€', additive: false },

@@ -1,8 +1,9 @@
 import { SourceSchemaError } from '../../errors.ts';
+import { VARIABLES as VARIABLES_CC, type DefVariable } from '../filosofi-cc/adapter.ts';
 import type { EntreeSource, SourceAdapter } from '../adapter.ts';
 import { estFichierCompose, lireClasseurXls } from '../lecture/xls.ts';
 import type { Cellule, Classeur } from '../lecture/xlsx.ts';
-import { lireZip, type EntreeZip } from '../lecture/zip.ts';
+import { lireZip, type EntreeZip, estZip } from '../lecture/zip.ts';
 import { CODE_STATUT, extraitMesuresLarges, type CleLigne, type NiveauSource, type VariableSource } from '../mesures.ts';
 
 /**
@@ -41,46 +42,13 @@ import { CODE_STATUT, extraitMesuresLarges, type CleLigne, type NiveauSource, ty
  * retyped) get their leading zeros back: commune `1001` → `01001`, département `1` → `01`.
  */
 
-interface DefVariable {
-  id: string;
-  libelle: string;
-  unite: string;
-  additive: boolean;
-  negatifPermis?: boolean;
-  entier?: boolean;
-  max100?: boolean;
-}
-
-const TP = 'Taux de pauvreté des personnes dans les ménages';
-/** Same ids, labels and units as `filosofi-cc` (checked by the unit tests against its output). */
+/**
+ * The base comparateur's variables (same ids, labels and units as `filosofi-cc`), except that
+ * the 2015 workbook counts persons in halves (245.5): not required to be whole numbers.
+ */
 const VARIABLES: Readonly<Record<string, DefVariable>> = {
-  NBMENFISC: { id: 'nombre-menages-fiscaux', libelle: 'Nombre de ménages fiscaux', unite: 'ménages', additive: true, entier: true },
-  NBPERSMENFISC: { id: 'nombre-personnes-menages-fiscaux', libelle: 'Nombre de personnes dans les ménages fiscaux', unite: 'personnes', additive: true },
-  MED: { id: 'mediane-niveau-vie', libelle: 'Médiane du niveau de vie', unite: '€', additive: false },
-  PIMP: { id: 'part-menages-imposes', libelle: 'Part des ménages fiscaux imposés', unite: '%', additive: false, max100: true },
-  TP60: { id: 'taux-pauvrete', libelle: 'Taux de pauvreté (seuil à 60 % du niveau de vie médian)', unite: '%', additive: false, max100: true },
-  TP60AGE1: { id: 'taux-pauvrete-moins-30-ans', libelle: `${TP} dont le référent fiscal a moins de 30 ans`, unite: '%', additive: false, max100: true },
-  TP60AGE2: { id: 'taux-pauvrete-30-39-ans', libelle: `${TP} dont le référent fiscal a de 30 à 39 ans`, unite: '%', additive: false, max100: true },
-  TP60AGE3: { id: 'taux-pauvrete-40-49-ans', libelle: `${TP} dont le référent fiscal a de 40 à 49 ans`, unite: '%', additive: false, max100: true },
-  TP60AGE4: { id: 'taux-pauvrete-50-59-ans', libelle: `${TP} dont le référent fiscal a de 50 à 59 ans`, unite: '%', additive: false, max100: true },
-  TP60AGE5: { id: 'taux-pauvrete-60-74-ans', libelle: `${TP} dont le référent fiscal a de 60 à 74 ans`, unite: '%', additive: false, max100: true },
-  TP60AGE6: { id: 'taux-pauvrete-75-ans-ou-plus', libelle: `${TP} dont le référent fiscal a 75 ans ou plus`, unite: '%', additive: false, max100: true },
-  TP60TOL1: { id: 'taux-pauvrete-proprietaires', libelle: `${TP} propriétaires de leur logement`, unite: '%', additive: false, max100: true },
-  TP60TOL2: { id: 'taux-pauvrete-locataires', libelle: `${TP} locataires de leur logement`, unite: '%', additive: false, max100: true },
-  PACT: { id: 'part-revenus-activite', libelle: "Part des revenus d'activité", unite: '%', additive: false },
-  PTSA: { id: 'part-salaires', libelle: 'Part des salaires et traitements', unite: '%', additive: false },
-  PCHO: { id: 'part-indemnites-chomage', libelle: 'Part des indemnités de chômage', unite: '%', additive: false },
-  PBEN: { id: 'part-benefices', libelle: 'Part des revenus des activités non salariées', unite: '%', additive: false },
-  PPEN: { id: 'part-pensions', libelle: 'Part des pensions, retraites et rentes', unite: '%', additive: false },
-  PPAT: { id: 'part-revenus-patrimoine', libelle: 'Part des revenus du patrimoine et autres revenus', unite: '%', additive: false },
-  PPSOC: { id: 'part-prestations-sociales', libelle: "Part de l'ensemble des prestations sociales", unite: '%', additive: false },
-  PPFAM: { id: 'part-prestations-familiales', libelle: 'Part des prestations familiales', unite: '%', additive: false },
-  PPMINI: { id: 'part-minima-sociaux', libelle: 'Part des minima sociaux', unite: '%', additive: false },
-  PPLOGT: { id: 'part-prestations-logement', libelle: 'Part des prestations logement', unite: '%', additive: false },
-  PIMPOT: { id: 'part-impots', libelle: 'Part des impôts', unite: '%', additive: false, negatifPermis: true },
-  D1: { id: 'decile-1-niveau-vie', libelle: 'Premier décile du niveau de vie', unite: '€', additive: false },
-  D9: { id: 'decile-9-niveau-vie', libelle: '9e décile du niveau de vie', unite: '€', additive: false },
-  RD: { id: 'rapport-interdecile', libelle: 'Rapport interdécile (D9/D1)', unite: 'rapport', additive: false },
+  ...VARIABLES_CC,
+  NBPERSMENFISC: { ...VARIABLES_CC.NBPERSMENFISC!, entier: false },
 };
 
 /** Level sheets read, with the level of their rows. The commune sheet is mandatory. */
@@ -163,7 +131,7 @@ export const filosofiXls: SourceAdapter = {
 
   reconnaitre(entree) {
     const b = entree.bytes;
-    if (!(b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)) return false;
+    if (!estZip(b)) return false;
     try {
       const a = archive(entree, false);
       if (a.entrees.some((e) => e.nom === '[Content_Types].xml')) return false;

@@ -6,9 +6,9 @@ import { CODE_STATUT, type CleLigne, type VariableSource } from '../mesures.ts';
  * counts stay those of the file), one (value, statut, modality) triple per source column, and the
  * variable AND period of each column in a side table — a Géoclip column is an indicator for one
  * year (`Taux brut de mortalité 2023`), and a column may hold categories (`4_Tres_dotee`).
- * `extraitMesuresLarges` has neither a per-column period nor text values, and long rows would
- * count one staging row per value. DuckDB unpivots; the output columns are exactly those of the
- * common measure dataset (`mesures.ts`).
+ * `extraitMesuresLarges` has neither a per-column period nor text values; long rows would work
+ * but stage one row per value (slower). DuckDB unpivots; the output columns are exactly those of
+ * the common measure dataset (`mesures.ts`).
  */
 
 export interface ColonneStaging {

@@ -297,3 +297,8 @@ function memesOctets(a: Uint8Array, b: Uint8Array): boolean {
 function hex8(n: number): string {
   return n.toString(16).padStart(8, '0');
 }
+
+/** ZIP-based formats (XLSX, zipped CSV) start with the local file header signature `PK\x03\x04`. */
+export function estZip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}

@@ -1,4 +1,5 @@
 import { SourceSchemaError } from '../../errors.ts';
+import { estZip } from '../lecture/zip.ts';
 import type { ColonneTable, EntreeSource, SourceAdapter } from '../adapter.ts';
 import { type Cellule, type Classeur, texteCellule } from '../lecture/xlsx.ts';
 import { niveauDuCode } from '../niveaux-source.ts';
@@ -68,7 +69,7 @@ export const tableAppartenance: SourceAdapter = {
 
   reconnaitre(entree) {
     const b = entree.bytes;
-    if (!(b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04)) return false;
+    if (!estZip(b)) return false;
     try {
       const c = classeur(entree);
       // The small ARM sheet when present (cheaper to parse), else COM.
