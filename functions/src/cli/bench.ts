@@ -82,12 +82,13 @@ async function benchApi(dataDir: string, args: string[]): Promise<void> {
   const runtime = await createRuntime(loadConfig({ STORAGE_MODE: 'fs', LAKE_DIR: path.join(dir, 'lake'), CACHE_DIR: path.join(dir, 'cache') }));
   try {
     const t0 = performance.now();
-    await preparerLac(runtime, { dataDir });
+    const prep = await preparerLac(runtime, { dataDir });
     const tPrep = performance.now() - t0;
     const t1 = performance.now();
     await preparerLac(runtime, { dataDir });
     const tNoop = performance.now() - t1;
-    console.log(`Préparation du lac (ingestion de 2 extraits, 48 634 lignes, + calcul) : ${tPrep.toFixed(0)} ms ; relance à jour : ${tNoop.toFixed(0)} ms`);
+    const lignes = prep.ingestions.reduce((a, i) => a + i.version.lignesAcceptees, 0);
+    console.log(`Préparation du lac depuis data/ (${prep.ingestions.length} extraits, ${new Intl.NumberFormat('fr-FR').format(lignes)} lignes, + calcul) : ${tPrep.toFixed(0)} ms ; relance à jour : ${tNoop.toFixed(0)} ms`);
 
     const server = await startLocalServer({ runtime, host: '127.0.0.1', port: 0, webRoot: null });
     const chemins = [

@@ -19,6 +19,8 @@ export interface VersionDataset {
   /** Rows of the normalised dataset (measures: one per territory × variable × period). */
   lignesDataset: number;
   versionSchema: number;
+  /** The millésime given with the file (`--millesime`, catalogue, S3 key), or null. */
+  millesimeImpose?: string | null;
   ingereLe: string;
   /** Encoding the text was read in (`null` for binary formats). */
   encodage: string | null;
