@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlPath } from '../../functions/src/core/duckdb/duckdb.ts';
 import { FormatInconnuError, SourceSchemaError } from '../../functions/src/core/errors.ts';
@@ -125,6 +126,27 @@ describe('the real extracts ingest', () => {
     ]);
     expect(await lire('cepidc/mortalite_2023_standardise_all.csv', "code = '2A' AND variable = $v", { v: 'taux-standardise-mortalite-tumeurs' })).toHaveLength(3);
     expect(await lire('observatoire-territoires/insee_rp_evol_1968_region_2018.csv', "code = '94' AND periode = '2013-2018'")).toMatchObject([{ valeur: 9.4, statut: 'ok' }]);
+  });
+
+  it('wide files are written in source order, line then column, without a final sort', async () => {
+    // The order comes from the sorted staging table streamed through UNPIVOT (no sort of the
+    // unpivoted rows): checked on the files as written, by their physical row number.
+    for (const relatif of [`${FILO}/cc_filosofi_2021_COM.csv`, `${FILO}/FILO2019_DISP_COM.csv`, `${FILO}/FILO2019_DISP_DEP.csv`]) {
+      const v = resultats.get(relatif)!.version;
+      const [r] = await ctx.runtime.db.all<{ n: number; desordres: number }>(
+        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE l0 IS NOT NULL AND (ligne_source, k) <= (l0, k0))::INTEGER AS desordres
+        FROM (
+            SELECT
+                ligne_source,
+                list_position($colonnes, colonne_source) AS k,
+                lag(ligne_source) OVER (ORDER BY file_row_number) AS l0,
+                lag(list_position($colonnes, colonne_source)) OVER (ORDER BY file_row_number) AS k0
+            FROM read_parquet(${sqlPath(await ctx.runtime.storage.localPath(v.cleParquet))}, file_row_number = true)
+        )`,
+        { colonnes: listValue(v.variables!.map((x) => x.colonneSource)) },
+      );
+      expect(r).toEqual({ n: v.lignesDataset, desordres: 0 });
+    }
   });
 
   it('re-ingesting every file is a no-op, whatever its name', async () => {

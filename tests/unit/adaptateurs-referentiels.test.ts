@@ -74,7 +74,8 @@ function valeurs(x: ExtraitLu): Valeur[] {
   }
   // Wide staging: what the generated SQL does, in plain code (the integration test runs the SQL).
   const annexe = (nom: string) => x.annexes?.find((a) => a.nom === nom)?.lignes;
-  const periodes = new Map((annexe('staging_periodes') ?? []).map((p) => [p[1] as string, p[2] as string]));
+  // Per-column periods (comparateur) are bound as the list parameter `$periodes`.
+  const periodes = new Map((p.periodes ?? []).map((periode, i) => [p.colonnes![i]!, periode]));
   const presentes = annexe('staging_presentes') && new Set(annexe('staging_presentes')!.map((p) => `${p[0]}|${p[1]}`));
   const cellules = annexe('staging_cellules') && new Map(annexe('staging_cellules')!.map((c) => [`${c[0]}|${c[2]}`, c]));
   return x.lignes.flatMap((l) =>

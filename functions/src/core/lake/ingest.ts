@@ -58,14 +58,15 @@ export async function ingererExtrait(runtime: Runtime, input: IngestInput): Prom
   const workDir = await mkdtemp(path.join(runtime.tmpDir, 'ingest-'));
   try {
     const parquet = path.join(workDir, 'data.parquet');
-    const lignesAcceptees = extrait.lignesAcceptees ?? extrait.lignes.length;
+    const lignesAcceptees = extrait.lignesAcceptees ?? extrait.rangees?.nombre ?? extrait.lignes.length;
     const normalisation = extrait.normalisationSql ?? adapter.normalisationSql;
     if (!normalisation) throw new Error(`Adaptateur ${adapter.id} sans SQL de normalisation`);
-    const lignesDataset = await db.session(async (s) => {
-      for (const table of [{ nom: 'staging', colonnes: extrait.colonnes, lignes: extrait.lignes }, ...(extrait.annexes ?? [])]) {
+    const lignesDataset = await db.sequentialSession(async (s) => {
+      const staging = { nom: 'staging', colonnes: extrait.colonnes, lignes: extrait.rangees ? extrait.rangees.parcourir() : extrait.lignes };
+      for (const table of [staging, ...(extrait.annexes ?? [])]) {
         await s.run(`CREATE TEMP TABLE ${table.nom} (${table.colonnes.map((c) => `"${c.nom}" ${c.type}`).join(', ')})`);
         await s.append(table.nom, table.lignes, table.colonnes.map((c) => c.type));
-        table.lignes.length = 0; // in DuckDB now: let the JavaScript copy go
+        if (Array.isArray(table.lignes)) table.lignes.length = 0; // in DuckDB now: let the JavaScript copy go
       }
       const parametres = Object.fromEntries(Object.entries(extrait.parametres ?? {}).map(([k, v]) => [k, listValue(v)]));
       await s.run(`COPY (${normalisation}) TO ${sqlPath(parquet)} (FORMAT parquet, COMPRESSION zstd)`, parametres);

@@ -29,6 +29,11 @@ export interface ExtraitLu {
   /** Columns of the staging table, and its rows, validated. */
   colonnes: ColonneTable[];
   lignes: Array<Array<string | number | null>>;
+  /**
+   * Large extracts: the staging rows generated one at a time from a compact store, which is what
+   * ingestion appends (`lignes` is then built only if read).
+   */
+  rangees?: { nombre: number; parcourir(): Iterable<Array<string | number | null>> };
   lignesLues: number;
   /** Source lines accepted, when staging rows are not one per source line (long measures). */
   lignesAcceptees?: number;

@@ -53,7 +53,75 @@ const COLONNES_CLE: ColonneTable[] = [
   { nom: 'age', type: 'VARCHAR' },
 ];
 
-const cleVersLigne = (c: CleLigne) => [c.ligne, c.niveau, c.code, c.libelle, c.periode, c.sexe, c.age];
+const cleVersLigne = (c: CleLigne): Array<string | number | null> => [c.ligne, c.niveau, c.code, c.libelle, c.periode, c.sexe, c.age];
+
+/** Status byte of a cell whose value is null (OR-ed with its status code). */
+const NUL = 0x80;
+
+/**
+ * Wide rows kept compactly while an adapter reads its file: the key of every line, and the values
+ * and status codes of its variables in typed arrays, off the JavaScript heap. An adapter that
+ * adds each line as it reads it keeps only short-lived arrays. A million values held as
+ * JavaScript arrays (boxed numbers), then a second time as staging rows, survived into V8's old
+ * generation, which V8 then sized at several times that live set: several hundred MB resident
+ * over an ingestion run. Staging rows are generated from here one at a time (`rangee`).
+ */
+export class LignesLarges {
+  readonly cles: CleLigne[] = [];
+  /** Values per line. */
+  readonly variables: number;
+  #valeurs: Float64Array;
+  #statuts: Uint8Array;
+
+  constructor(variables: number) {
+    this.variables = variables;
+    this.#valeurs = new Float64Array(variables * 1024);
+    this.#statuts = new Uint8Array(variables * 1024);
+  }
+
+  get length(): number {
+    return this.cles.length;
+  }
+
+  /** Adds a line: `valeurs[k]`/`statuts[k]` are the value and status code of variable k (missing: null, `absent`). */
+  ajouter(cle: CleLigne, valeurs: ArrayLike<number | null | undefined>, statuts: ArrayLike<number | undefined>): void {
+    const k = this.variables;
+    const debut = this.cles.length * k;
+    if (debut + k > this.#valeurs.length) {
+      const valeursPlus = new Float64Array(this.#valeurs.length * 2);
+      valeursPlus.set(this.#valeurs);
+      this.#valeurs = valeursPlus;
+      const statutsPlus = new Uint8Array(this.#statuts.length * 2);
+      statutsPlus.set(this.#statuts);
+      this.#statuts = statutsPlus;
+    }
+    for (let i = 0; i < k; i++) {
+      const statut = statuts[i] ?? CODE_STATUT.absent;
+      if (!Number.isInteger(statut) || statut < 0 || statut >= NUL) throw new Error(`Code de statut invalide : ${statut}`);
+      const valeur = valeurs[i] ?? null;
+      this.#valeurs[debut + i] = valeur ?? 0;
+      this.#statuts[debut + i] = valeur === null ? statut | NUL : statut;
+    }
+    this.cles.push(cle);
+  }
+
+  /** Replaces a status code on every cell (an adapter's placeholder, known only at the end of the file). */
+  remplacerStatut(de: number, par: number): void {
+    if (!Number.isInteger(par) || par < 0 || par >= NUL) throw new Error(`Code de statut invalide : ${par}`);
+    const statuts = this.#statuts.subarray(0, this.cles.length * this.variables);
+    for (let j = 0; j < statuts.length; j++) if ((statuts[j]! & ~NUL) === de) statuts[j] = (statuts[j]! & NUL) | par;
+  }
+
+  /** Staging row of line `n`: the key columns, then value and status code of each variable. */
+  rangee(n: number): Array<string | number | null> {
+    const row = cleVersLigne(this.cles[n]!);
+    for (let j = n * this.variables, fin = j + this.variables; j < fin; j++) {
+      const statut = this.#statuts[j]!;
+      row.push(statut & NUL ? null : this.#valeurs[j]!, statut & ~NUL);
+    }
+    return row;
+  }
+}
 
 /** The variables' ids and source columns, bound as list parameters of the normalisation SQL. */
 export function parametresVariables(variables: readonly VariableSource[]): Record<string, string[]> {
@@ -62,17 +130,17 @@ export function parametresVariables(variables: readonly VariableSource[]): Recor
 }
 
 /**
- * Final projection of measure rows. Variable names are looked up by index in list parameters
- * bound at execution (`$variables`, `$colonnes`): no join of the large unpivoted table; the
- * integer sort keys keep the Parquet byte-identical run after run.
+ * Projection of measure rows from `m` (ligne, niveau, code, libelle, periode, sexe, age, i, v, s,
+ * t). Variable names are looked up by index in list parameters bound at execution (`$variables`,
+ * `$colonnes`, and `$periodes` for per-column periods): no join of the large unpivoted table.
  */
-const SELECT_FINAL = `
+const projection = (periode: string) => `
 SELECT
     m.niveau,
     m.code,
     m.libelle,
     $variables[m.i + 1] AS variable,
-    m.periode,
+    ${periode} AS periode,
     m.sexe,
     m.age,
     -- a value exists exactly when its statut is 'ok'
@@ -81,46 +149,84 @@ SELECT
     CASE m.s WHEN 0 THEN 'ok' WHEN 1 THEN 'secret' WHEN 2 THEN 'absent' ELSE 'non_disponible' END AS statut,
     m.ligne AS ligne_source,
     $colonnes[m.i + 1] AS colonne_source
-FROM m
+FROM m`;
+
+/** Final projection of long rows: the integer sort keys keep the Parquet byte-identical run after run. */
+const SELECT_FINAL = `${projection('m.periode')}
 -- source order: line, then column (integer keys, cheap to sort)
 ORDER BY
     m.ligne,
     m.i`;
 
-/** Wide rows: `valeurs[k]`/`statuts[k]` are the value and status code of `variables[k]`. */
+/**
+ * Wide rows: `valeurs[k]`/`statuts[k]` are the value and status code of `variables[k]`; with
+ * `periodes`, `periodes[k]` is the period of every value of `variables[k]` (else the line's).
+ */
 export function extraitMesuresLarges(args: {
   millesime: string;
   cogSource: number | null;
   partie?: string | null;
   lignesLues: number;
   variables: VariableSource[];
-  lignes: Array<{ cle: CleLigne; valeurs: Array<number | null>; statuts: number[] }>;
+  periodes?: string[];
+  lignes: LignesLarges | Array<{ cle: CleLigne; valeurs: Array<number | null>; statuts: number[] }>;
 }): ExtraitLu {
   const k = args.variables.length;
+  if (args.periodes && args.periodes.length !== k) throw new Error(`${args.periodes.length} périodes pour ${k} variables`);
+  let lignes: LignesLarges;
+  if (args.lignes instanceof LignesLarges) lignes = args.lignes;
+  else {
+    lignes = new LignesLarges(k);
+    for (const l of args.lignes) lignes.ajouter(l.cle, l.valeurs, l.statuts);
+  }
+  if (lignes.variables !== k) throw new Error(`${lignes.variables} valeurs par ligne pour ${k} variables`);
   const colonnes: ColonneTable[] = [...COLONNES_CLE];
   for (let i = 0; i < k; i++) colonnes.push({ nom: `v${i}`, type: 'DOUBLE' }, { nom: `s${i}`, type: 'INTEGER' });
   // Generated identifiers only (v0, s0, …): nothing from the file is spliced into the SQL.
   const paires = Array.from({ length: k }, (_, i) => `(v${i}, s${i}) AS '${i}'`).join(', ');
+  // Source order (line, then column) without sorting the unpivoted rows: the staging table (one
+  // row per line, a few ten thousand; the key columns break ties on `ligne`) is sorted, and
+  // UNPIVOT streams each row's values in column order into the order-preserving COPY (checked by
+  // the integration tests on the files as written). Sorting the million unpivoted rows held
+  // hundreds of MB: the sort key and every payload column.
   const sql = `WITH m AS (
     SELECT ligne, niveau, code, libelle, periode, sexe, age, i::INTEGER AS i, v, s, NULL::VARCHAR AS t
     -- INCLUDE NULLS: a secret cell (NULL value) is a row too, with its statut
-    FROM staging UNPIVOT INCLUDE NULLS ((v, s) FOR i IN (${paires}))
-)${SELECT_FINAL}`;
+    FROM (
+        SELECT *
+        FROM staging
+        ORDER BY
+            ligne,
+            niveau,
+            code,
+            periode,
+            sexe,
+            age
+    ) UNPIVOT INCLUDE NULLS ((v, s) FOR i IN (${paires}))
+)${projection(args.periodes ? '$periodes[m.i + 1]' : 'm.periode')}`;
+  let tableau: Array<Array<string | number | null>> | null = null;
   return {
     millesime: args.millesime,
     cogSource: args.cogSource,
     partie: args.partie ?? null,
     colonnes,
-    lignes: args.lignes.map((l) => {
-      const row: Array<string | number | null> = cleVersLigne(l.cle);
-      for (let i = 0; i < k; i++) row.push(l.valeurs[i] ?? null, l.statuts[i] ?? CODE_STATUT.absent);
-      return row;
-    }),
+    // Built only if read (tests, tools): ingestion streams `rangees`.
+    get lignes() {
+      return (tableau ??= Array.from({ length: lignes.length }, (_, n) => lignes.rangee(n)));
+    },
+    rangees: {
+      get nombre() {
+        return lignes.length;
+      },
+      *parcourir() {
+        for (let n = 0; n < lignes.length; n++) yield lignes.rangee(n);
+      },
+    },
     lignesLues: args.lignesLues,
-    parametres: parametresVariables(args.variables),
+    parametres: { ...parametresVariables(args.variables), ...(args.periodes ? { periodes: args.periodes } : {}) },
     normalisationSql: sql,
     variables: args.variables,
-    niveaux: [...new Set(args.lignes.map((l) => l.cle.niveau))].sort(),
+    niveaux: [...new Set(lignes.cles.map((c) => c.niveau))].sort(),
   };
 }
 

@@ -3,7 +3,7 @@ import type { EntreeSource, ExtraitLu, SourceAdapter } from '../adapter.ts';
 import { decoderTexte } from '../lecture/decodage.ts';
 import { lireCellule } from '../lecture/nombres.ts';
 import { lireZip, type EntreeZip, estZip } from '../lecture/zip.ts';
-import { CODE_STATUT, extraitMesuresLarges, type CleLigne, type VariableSource } from '../mesures.ts';
+import { CODE_STATUT, extraitMesuresLarges, LignesLarges, type CleLigne, type VariableSource } from '../mesures.ts';
 import { niveauDuCode } from '../niveaux-source.ts';
 import { estInjectionFormule, lignesCsv } from '../texte.ts';
 
@@ -243,7 +243,7 @@ export const comparateur: SourceAdapter = {
     const colonnePopulation = colonnes.find((c) => variables[c.k]!.id === 'population')?.index;
     if (colonnePopulation === undefined) throw new SourceSchemaError({ fichier: nomDonnees, ligne: 1 }, 'colonne de population (Pyy_POP) absente');
 
-    const lignes: Parameters<typeof extraitMesuresLarges>[0]['lignes'] = [];
+    const lignes = new LignesLarges(variables.length);
     const vus = new Map<string, number>();
     let lignesLues = 0;
     for (const { ligne, champs } of iter) {
@@ -277,35 +277,15 @@ export const comparateur: SourceAdapter = {
         valeurs.push(cellule.valeur);
         statuts.push(CODE_STATUT[cellule.statut]);
       }
-      // The period is per column: set below from the columns' annex (`millesime` is a placeholder).
-      lignes.push({ cle: { ligne, niveau: niveau as CleLigne['niveau'], code, libelle, periode: millesime, sexe: null, age: null }, valeurs, statuts });
+      // The period is per column (`periodes` below; `millesime` here is a placeholder).
+      lignes.ajouter({ ligne, niveau: niveau as CleLigne['niveau'], code, libelle, periode: millesime, sexe: null, age: null }, valeurs, statuts);
     }
     if (lignesLues === 0) throw new SourceSchemaError({ fichier: nomDonnees, ligne: 2 }, 'aucune ligne de données après l’en-tête');
-    // Wide staging (one row per commune: fast to load), unpivoted by the generated SQL; each
-    // column's period then comes from a small annex joined on the source column.
-    const extrait: ExtraitLu = extraitMesuresLarges({ millesime, cogSource: cog, lignesLues, variables, lignes });
-    extrait.annexes = [
-      ...(extrait.annexes ?? []),
-      {
-        nom: 'staging_periodes',
-        colonnes: [
-          { nom: 'idx', type: 'INTEGER' },
-          { nom: 'colonne', type: 'VARCHAR' },
-          { nom: 'periode', type: 'VARCHAR' },
-        ],
-        lignes: colonnes.map((c) => [c.k, c.nom, c.periode]),
-      },
-    ];
-    extrait.normalisationSql = `SELECT
-    r.* REPLACE (p.periode AS periode)
-FROM (${extrait.normalisationSql}) AS r
--- every value takes the period of its source column (P18_POP → 2018, NAIS1318 → 2013-2018)
-JOIN staging_periodes AS p ON p.colonne = r.colonne_source
-ORDER BY
-    r.ligne_source,
-    p.idx`;
-    // The staging annex keeps one row per column (exact source column of every value); the
-    // manifest lists each variable once (the harmonisation joins on the id).
+    // Wide staging (one row per commune: fast to load), unpivoted by the generated SQL; every
+    // value takes the period of its source column (P18_POP → 2018, NAIS1318 → 2013-2018).
+    const extrait: ExtraitLu = extraitMesuresLarges({ millesime, cogSource: cog, lignesLues, variables, periodes: colonnes.map((c) => c.periode), lignes });
+    // Staging keeps one variable per column (exact source column of every value); the manifest
+    // lists each variable once (the harmonisation joins on the id).
     extrait.variables = [...ids.values()];
     return extrait;
   },

@@ -1,7 +1,7 @@
 import { SourceSchemaError } from '../../errors.ts';
 import type { SourceAdapter } from '../adapter.ts';
 import { lireCellule } from '../lecture/nombres.ts';
-import { CODE_STATUT, extraitMesuresLarges, type NiveauSource, type VariableSource } from '../mesures.ts';
+import { CODE_STATUT, extraitMesuresLarges, LignesLarges, type VariableSource } from '../mesures.ts';
 import { niveauDuCode } from '../niveaux-source.ts';
 import { lignesCsv } from '../texte.ts';
 
@@ -89,7 +89,6 @@ interface LigneBrute {
   ligne: number;
   code: string;
   niveau: 'commune' | 'arrondissement-municipal' | 'epci';
-  champs: string[];
 }
 
 export const filosofiCc: SourceAdapter = {
@@ -147,11 +146,42 @@ export const filosofiCc: SourceAdapter = {
     }
 
     // Lines: field count, code shape, duplicates; and the conventions of the file (decimal, secret).
+    // One pass, each line read into the compact store as it comes (a split line is not kept):
+    // - the decimal mark is the first one met, and a line using the other one is rejected before
+    //   its cells are read, so every cell is read with the file's mark (a cell without one reads
+    //   the same either way);
+    // - an empty cell is read as `absent`, and becomes `secret` at the end unless the file marks
+    //   its secret cells with `s` (then empty means absent);
+    // - the first bad cell is reported after the whole-file checks that come before it (field
+    //   counts, codes, duplicates, decimal marks, levels), as when cells were read in a second pass.
     const lignesBrutes: LigneBrute[] = [];
+    const lignes = new LignesLarges(colonnes.length);
+    const valeurs: Array<number | null> = new Array(colonnes.length).fill(null);
+    const statuts: number[] = new Array(colonnes.length).fill(CODE_STATUT.absent);
+    let erreurCellule: SourceSchemaError | null = null;
     const vus = new Map<string, number>();
     let premiereMarque: { marque: ',' | '.'; ligne: number; index: number } | null = null;
     let secretEnS = false;
     let lignesLues = 0;
+    /** Reads the cells of one line into `valeurs`/`statuts`; returns the first bad cell's error, if any. */
+    const lireCellules = (champs: string[], ligne: number): SourceSchemaError | null => {
+      const options = { decimal: premiereMarque?.marque ?? '.', vide: 'absent' } as const;
+      for (let k = 0; k < colonnes.length; k++) {
+        const c = colonnes[k]!;
+        const position = () => ({ fichier, ligne, numeroColonne: c.index + 1, colonne: c.nom });
+        const cellule = lireCellule(champs[c.index]!, options);
+        if ('erreur' in cellule) return new SourceSchemaError(position(), cellule.erreur);
+        const v = cellule.valeur;
+        if (v !== null) {
+          if (v < 0 && !c.def.negatifPermis) return new SourceSchemaError(position(), `valeur négative ${v} impossible pour « ${c.def.libelle} »`);
+          if (c.def.entier && !Number.isInteger(v)) return new SourceSchemaError(position(), `nombre entier attendu pour « ${c.def.libelle} », « ${champs[c.index]} » trouvé`);
+          if (c.def.max100 && v > 100) return new SourceSchemaError(position(), `pourcentage supérieur à 100 (${v}) impossible pour « ${c.def.libelle} »`);
+        }
+        valeurs[k] = v;
+        statuts[k] = CODE_STATUT[cellule.statut];
+      }
+      return null;
+    };
     for (const { ligne, champs } of iter) {
       lignesLues += 1;
       if (champs.length < nbColonnes) throw new SourceSchemaError({ fichier, ligne }, `${nbColonnes} champs attendus séparés par « ; », ${champs.length} trouvés`);
@@ -186,7 +216,10 @@ export const filosofiCc: SourceAdapter = {
           );
         }
       }
-      lignesBrutes.push({ ligne, code, niveau, champs });
+      lignesBrutes.push({ ligne, code, niveau });
+      if (erreurCellule !== null) continue; // the file is rejected: only earlier errors may still take precedence
+      erreurCellule = lireCellules(champs, ligne);
+      if (erreurCellule === null) lignes.ajouter({ ligne, niveau, code, libelle: null, periode: millesime, sexe: null, age: null }, valeurs, statuts);
     }
     if (lignesBrutes.length === 0) throw new SourceSchemaError({ fichier, ligne: 2 }, 'aucune ligne de données après l’en-tête');
 
@@ -200,27 +233,9 @@ export const filosofiCc: SourceAdapter = {
         `niveaux géographiques mélangés : « ${intrus.code} » (${niveauFichier(intrus)}) dans un fichier de niveau ${niveauFichier(premiere)} (ligne ${premiere.ligne})`,
       );
     }
+    if (erreurCellule !== null) throw erreurCellule;
+    if (!secretEnS) lignes.remplacerStatut(CODE_STATUT.absent, CODE_STATUT.secret);
 
-    const options = { decimal: premiereMarque?.marque ?? '.', vide: secretEnS ? 'absent' : 'secret' } as const;
-    const lignes = lignesBrutes.map((l) => {
-      const valeurs: Array<number | null> = [];
-      const statuts: number[] = [];
-      for (const c of colonnes) {
-        const position = () => ({ fichier, ligne: l.ligne, numeroColonne: c.index + 1, colonne: c.nom });
-        const cellule = lireCellule(l.champs[c.index]!, options);
-        if ('erreur' in cellule) throw new SourceSchemaError(position(), cellule.erreur);
-        const v = cellule.valeur;
-        if (v !== null) {
-          if (v < 0 && !c.def.negatifPermis) throw new SourceSchemaError(position(), `valeur négative ${v} impossible pour « ${c.def.libelle} »`);
-          if (c.def.entier && !Number.isInteger(v)) throw new SourceSchemaError(position(), `nombre entier attendu pour « ${c.def.libelle} », « ${l.champs[c.index]} » trouvé`);
-          if (c.def.max100 && v > 100) throw new SourceSchemaError(position(), `pourcentage supérieur à 100 (${v}) impossible pour « ${c.def.libelle} »`);
-        }
-        valeurs.push(v);
-        statuts.push(CODE_STATUT[cellule.statut]);
-      }
-      const niveau: NiveauSource = l.niveau;
-      return { cle: { ligne: l.ligne, niveau, code: l.code, libelle: null, periode: millesime, sexe: null, age: null }, valeurs, statuts };
-    });
     const variables: VariableSource[] = colonnes.map((c) => ({ id: c.def.id, colonneSource: c.nom, libelle: c.def.libelle, unite: c.def.unite, additive: c.def.additive }));
     // One file per level and millésime: the level is the part (as for filosofi-disp).
     return extraitMesuresLarges({ millesime, cogSource: COG_PAR_MILLESIME[millesime] ?? Number(millesime) + 2, partie: niveauFichier(premiere), lignesLues, variables, lignes });

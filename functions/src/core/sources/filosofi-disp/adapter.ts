@@ -1,7 +1,7 @@
 import { SourceSchemaError } from '../../errors.ts';
 import type { SourceAdapter } from '../adapter.ts';
 import { lireCellule } from '../lecture/nombres.ts';
-import { CODE_STATUT, extraitMesuresLarges, type NiveauSource, type VariableSource } from '../mesures.ts';
+import { CODE_STATUT, extraitMesuresLarges, LignesLarges, type NiveauSource, type VariableSource } from '../mesures.ts';
 import { estFranceMetropolitaine, niveauDesCodesCourts, niveauDuCode } from '../niveaux-source.ts';
 import { estInjectionFormule, lignesCsv } from '../texte.ts';
 
@@ -95,7 +95,28 @@ export const filosofiDisp: SourceAdapter = {
       if (!colonnes.some((c) => c.nom === `${r}${yy}`)) throw new SourceSchemaError({ fichier, ligne: 1, colonne: `${r}${yy}` }, 'colonne obligatoire absente');
     }
 
-    const lignesBrutes: Array<{ ligne: number; code: string; libelle: string; champs: string[] }> = [];
+    // One pass over the lines, each read into the compact store as it comes (a split line is not
+    // kept). The first bad cell is reported after the whole-file checks that come before it
+    // (field counts, duplicates, codes, levels), as when the cells were read in a second pass.
+    const lignesBrutes: Array<{ ligne: number; code: string; libelle: string }> = [];
+    const lignes = new LignesLarges(colonnes.length);
+    const valeurs: Array<number | null> = new Array(colonnes.length).fill(null);
+    const statuts: number[] = new Array(colonnes.length).fill(CODE_STATUT.absent);
+    let erreurCellule: SourceSchemaError | null = null;
+    /** Reads the cells of one line into `valeurs`/`statuts`; returns the first bad cell's error, if any. */
+    const lireCellules = (champs: string[], ligne: number): SourceSchemaError | null => {
+      for (let k = 0; k < colonnes.length; k++) {
+        const c = colonnes[k]!;
+        const cellule = lireCellule(champs[c.index]!, { decimal: ',', vide: 'secret' });
+        if ('erreur' in cellule) return new SourceSchemaError({ fichier, ligne, numeroColonne: c.index + 1, colonne: c.nom }, cellule.erreur);
+        if (cellule.valeur !== null && cellule.valeur < 0 && !c.def.negatifPermis) {
+          return new SourceSchemaError({ fichier, ligne, numeroColonne: c.index + 1, colonne: c.nom }, `valeur négative ${cellule.valeur} impossible pour « ${c.def.libelle} »`);
+        }
+        valeurs[k] = cellule.valeur;
+        statuts[k] = CODE_STATUT[cellule.statut];
+      }
+      return null;
+    };
     const vus = new Map<string, number>();
     let lignesLues = 0;
     for (const { ligne, champs } of iter) {
@@ -108,7 +129,11 @@ export const filosofiDisp: SourceAdapter = {
       const premier = vus.get(code);
       if (premier !== undefined) throw new SourceSchemaError({ fichier, ligne, numeroColonne: 1, colonne: 'CODGEO' }, `code « ${code} » en double (déjà ligne ${premier})`);
       vus.set(code, ligne);
-      lignesBrutes.push({ ligne, code, libelle, champs });
+      lignesBrutes.push({ ligne, code, libelle });
+      if (erreurCellule !== null) continue; // the file is rejected: only earlier errors may still take precedence
+      erreurCellule = lireCellules(champs, ligne);
+      // The level is known once every code has been read (set below).
+      if (erreurCellule === null) lignes.ajouter({ ligne, niveau: 'commune', code, libelle, periode: millesime, sexe: null, age: null }, valeurs, statuts);
     }
     if (lignesBrutes.length === 0) throw new SourceSchemaError({ fichier, ligne: 2 }, 'aucune ligne de données après l’en-tête');
 
@@ -122,23 +147,11 @@ export const filosofiDisp: SourceAdapter = {
     if (niveaux.size > 1) throw new SourceSchemaError({ fichier, colonne: 'CODGEO' }, `niveaux géographiques mélangés dans un même fichier (${[...niveaux].join(', ')})`);
     const niveauFichier = [...niveaux][0]!;
     const court = niveauFichier === 'court' ? niveauDesCodesCourts(lignesBrutes, fichier) : null;
+    if (erreurCellule !== null) throw erreurCellule;
+    for (const cle of lignes.cles) {
+      cle.niveau = court ?? (niveauFichier === 'france-metropolitaine' ? 'france-metropolitaine' : (niveauDuCode(cle.code) as NiveauSource));
+    }
 
-    const lignes = lignesBrutes.map((l) => {
-      const niveau: NiveauSource =
-        court ?? (niveauFichier === 'france-metropolitaine' ? 'france-metropolitaine' : (niveauDuCode(l.code) as NiveauSource));
-      const valeurs: Array<number | null> = [];
-      const statuts: number[] = [];
-      for (const c of colonnes) {
-        const cellule = lireCellule(l.champs[c.index]!, { decimal: ',', vide: 'secret' });
-        if ('erreur' in cellule) throw new SourceSchemaError({ fichier, ligne: l.ligne, numeroColonne: c.index + 1, colonne: c.nom }, cellule.erreur);
-        if (cellule.valeur !== null && cellule.valeur < 0 && !c.def.negatifPermis) {
-          throw new SourceSchemaError({ fichier, ligne: l.ligne, numeroColonne: c.index + 1, colonne: c.nom }, `valeur négative ${cellule.valeur} impossible pour « ${c.def.libelle} »`);
-        }
-        valeurs.push(cellule.valeur);
-        statuts.push(CODE_STATUT[cellule.statut]);
-      }
-      return { cle: { ligne: l.ligne, niveau, code: l.code, libelle: l.libelle, periode: millesime, sexe: null, age: null }, valeurs, statuts };
-    });
     const variables: VariableSource[] = colonnes.map((c) => ({ id: c.def.id, colonneSource: c.nom, libelle: c.def.libelle, unite: c.def.unite, additive: c.def.additive }));
     // One file per level for a millésime (COM, EPCI, DEP, REG, METROPOLE): the level is the part.
     const partie = court ?? (niveauFichier === 'arrondissement-municipal' ? 'commune' : niveauFichier);

@@ -4,7 +4,7 @@ import type { EntreeSource, SourceAdapter } from '../adapter.ts';
 import { estFichierCompose, lireClasseurXls } from '../lecture/xls.ts';
 import type { Cellule, Classeur } from '../lecture/xlsx.ts';
 import { lireZip, type EntreeZip, estZip } from '../lecture/zip.ts';
-import { CODE_STATUT, extraitMesuresLarges, type CleLigne, type NiveauSource, type VariableSource } from '../mesures.ts';
+import { CODE_STATUT, extraitMesuresLarges, LignesLarges, type CleLigne, type NiveauSource, type VariableSource } from '../mesures.ts';
 
 /**
  * INSEE Filosofi "base comparateur" published as a legacy Excel 97–2003 workbook inside INSEE's
@@ -174,7 +174,8 @@ export const filosofiXls: SourceAdapter = {
     let cog: number | null = null;
     let yy = '';
     const variables: VariableSource[] = [];
-    const lignes: Array<{ cle: CleLigne; valeurs: Array<number | null>; statuts: number[] }> = [];
+    // Created once the COM sheet has set the variables.
+    let lignes: LignesLarges | null = null;
     let lignesLues = 0;
 
     for (const def of FEUILLES_LUES) {
@@ -228,6 +229,7 @@ export const filosofiXls: SourceAdapter = {
         for (const c of colonnes) variables.push({ id: c.def.id, colonneSource: c.nom, libelle: c.def.libelle, unite: c.def.unite, additive: c.def.additive });
       }
       for (const c of colonnes) c.k = variables.findIndex((v) => v.colonneSource === c.nom);
+      const stockees = (lignes ??= new LignesLarges(variables.length));
 
       const vus = new Map<string, number>();
       for (let r = LIGNE_CODES; r < rows.length; r++) {
@@ -276,10 +278,10 @@ export const filosofiXls: SourceAdapter = {
           valeurs[c.k] = v;
           statuts[c.k] = CODE_STATUT.ok;
         }
-        lignes.push({ cle: { ligne: indexFeuille * 100_000 + ligne, niveau, code, libelle, periode: millesime!, sexe: null, age: null }, valeurs, statuts });
+        stockees.ajouter({ ligne: indexFeuille * 100_000 + ligne, niveau, code, libelle, periode: millesime!, sexe: null, age: null }, valeurs, statuts);
       }
       if (vus.size === 0) throw new SourceSchemaError({ fichier: fFeuille, ligne: LIGNE_CODES + 1 }, 'aucune ligne de données après la ligne des codes');
     }
-    return extraitMesuresLarges({ millesime: millesime!, cogSource: cog, partie: null, lignesLues, variables, lignes });
+    return extraitMesuresLarges({ millesime: millesime!, cogSource: cog, partie: null, lignesLues, variables, lignes: lignes ?? new LignesLarges(variables.length) });
   },
 };
