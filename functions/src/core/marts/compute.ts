@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sqlPath, type Session } from '../duckdb/duckdb.ts';
 import { AppError } from '../errors.ts';
@@ -12,6 +12,8 @@ import type { Runtime } from '../runtime.ts';
 import { CLE_MANIFESTE_MARTS, cleMart } from '../storage/keys.ts';
 import { getJson } from '../storage/storage.ts';
 import territoiresSql from './territoires.sql';
+import { empreinteRegistre, preparerEtExecuter, type SourcesMoteur } from '../indicateurs/calcul.ts';
+import type { EtapeMoteur } from '../indicateurs/moteur.ts';
 import type { ManifesteMarts, PassageRapport } from './manifeste.ts';
 
 /** Increment when the marts' shape or rules change: forces a recompute of unchanged inputs. */
@@ -51,6 +53,12 @@ interface Plan {
   mouvements: VersionDataset | null;
   empreinteTerritoires: string;
   harmonisations: Array<{ cle: string; dataset: string; cleVersion: string; version: VersionDataset; empreinte: string }>;
+  /** Versions holding values published above the commune (Filosofi EPCI/DEP/REG, CépiDc, ORS tables…). */
+  publies: Array<{ dataset: string; millesime: string; cleParquet: string }>;
+  /** Lake inputs of the indicator engine beside the harmonised measures. */
+  estimations: VersionDataset | null;
+  cls: VersionDataset | null;
+  empreinteIndicateurs: string;
 }
 
 /** What the marts must be made of, with a fingerprint per output. Reads only manifests. */
@@ -60,6 +68,9 @@ async function planifier(runtime: Runtime): Promise<Plan> {
     .update(`${VERSION_MARTS}:${populations.sha256}:${populations.cleParquet}:${mouvements?.cleParquet ?? ''}`)
     .digest('hex');
   const harmonisations: Plan['harmonisations'] = [];
+  const publies: Plan['publies'] = [];
+  let estimations: VersionDataset | null = null;
+  let cls: VersionDataset | null = null;
   const manifestes = (await runtime.storage.list('lake/')).filter((o) => /^lake\/[a-z0-9-]+\/manifest\.json$/.test(o.key));
   for (const o of manifestes) {
     const m = await getJson<ManifesteDataset>(runtime.storage, o.key);
@@ -67,13 +78,35 @@ async function planifier(runtime: Runtime): Promise<Plan> {
     for (const [cleVersion, version] of versionsCommunales(m)) {
       harmonisations.push({ cle: `${m.dataset}/${cleVersion}`, dataset: m.dataset, cleVersion, version, empreinte: empreinteHarmonisation(version, mouvements, VERSION_MARTS) });
     }
+    for (const v of Object.values(m.versions)) {
+      if (v.variables !== undefined && (v.niveaux ?? []).some((n) => ['epci', 'departement', 'region', 'france'].includes(n))) {
+        publies.push({ dataset: m.dataset, millesime: v.millesime, cleParquet: v.cleParquet });
+      }
+    }
+    if (m.dataset === 'estimations-population') estimations = derniereVersion(m);
+    if (m.dataset === 'registre-cls') cls = derniereVersion(m);
   }
   harmonisations.sort((a, b) => (a.cle < b.cle ? -1 : a.cle > b.cle ? 1 : 0));
-  return { populations, mouvements, empreinteTerritoires, harmonisations };
+  publies.sort((a, b) => (a.cleParquet < b.cleParquet ? -1 : a.cleParquet > b.cleParquet ? 1 : 0));
+  const empreinteIndicateurs = createHash('sha256')
+    .update(
+      JSON.stringify([
+        VERSION_MARTS,
+        empreinteTerritoires,
+        empreinteRegistre(),
+        harmonisations.map((h) => h.empreinte),
+        publies.map((p) => p.cleParquet),
+        (estimations as VersionDataset | null)?.cleParquet ?? null,
+        (cls as VersionDataset | null)?.cleParquet ?? null,
+      ]),
+    )
+    .digest('hex');
+  return { populations, mouvements, empreinteTerritoires, harmonisations, publies, estimations, cls, empreinteIndicateurs };
 }
 
 function estAJour(manifeste: ManifesteMarts | null, plan: Plan): manifeste is ManifesteMarts {
   if (!manifeste || manifeste.versionMarts !== VERSION_MARTS || manifeste.empreinteTerritoires !== plan.empreinteTerritoires) return false;
+  if (manifeste.empreinteIndicateurs !== plan.empreinteIndicateurs) return false;
   const faites = manifeste.harmonisations ?? {};
   return plan.harmonisations.length === Object.keys(faites).length && plan.harmonisations.every((h) => faites[h.cle]?.empreinte === h.empreinte);
 }
@@ -106,7 +139,9 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
   const workDir = await mkdtemp(path.join(runtime.tmpDir, 'compute-'));
   try {
     const fichierTerritoires = path.join(workDir, 'territoires.parquet');
-    const { rapport, harmonisations } = await runtime.db.session(async (s) => {
+    const dossierIndicateurs = path.join(workDir, 'indicateurs');
+    await mkdir(dossierIndicateurs);
+    const { rapport, harmonisations, moteur } = await runtime.db.session(async (s) => {
       const mvts = mouvements ? await lireMouvements(s, await runtime.storage.localPath(mouvements.cleParquet)) : [];
       // Measure datasets on the current COG: only the versions whose inputs changed.
       const harmonisations: Record<string, Harmonisation & { empreinte: string }> = {};
@@ -151,11 +186,29 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
             JOIN recherche AS r USING (niveau, code)
             ORDER BY t.niveau, t.code
         ) TO ${sqlPath(fichierTerritoires)} (FORMAT parquet, COMPRESSION zstd)`);
-      return { rapport, harmonisations };
+      const sources: SourcesMoteur = {
+        harmonisations: await Promise.all(
+          Object.values(harmonisations)
+            .sort((a, b) => (a.cle < b.cle ? -1 : a.cle > b.cle ? 1 : 0))
+            .map(async (h) => ({ dataset: h.dataset, millesime: h.millesime, fichier: await runtime.storage.localPath(h.cle) })),
+        ),
+        publies: await Promise.all(plan.publies.map(async (p) => ({ dataset: p.dataset, millesime: p.millesime, fichier: await runtime.storage.localPath(p.cleParquet) }))),
+        estimations: plan.estimations ? await runtime.storage.localPath(plan.estimations.cleParquet) : null,
+        cls: plan.cls ? await runtime.storage.localPath(plan.cls.cleParquet) : null,
+        millesimePopulations: populations.millesime,
+      };
+      const moteur = await preparerEtExecuter(s, sources, dossierIndicateurs);
+      return { rapport, harmonisations, moteur };
     });
 
     const cle = cleMart('territoires', plan.empreinteTerritoires);
     const objet = await runtime.storage.putFile(cle, fichierTerritoires, { contentType: 'application/vnd.apache.parquet' });
+    const indicateurs: ManifesteMarts['marts']['indicateurs'] = {};
+    for (const f of moteur.fichiers) {
+      const cleIndicateur = cleMart(`indicateurs/${f.indicateur}`, plan.empreinteIndicateurs);
+      const o = await runtime.storage.putFile(cleIndicateur, f.fichier, { contentType: 'application/vnd.apache.parquet' });
+      indicateurs[f.indicateur] = { cle: cleIndicateur, etag: o.etag, lignes: f.lignes };
+    }
 
     const enVigueur = `${Number(populations.millesime) + 3}-01-01`;
     const manifeste: ManifesteMarts = {
@@ -167,7 +220,12 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
         populations: { millesime: populations.millesime, sha256: populations.sha256, cleParquet: populations.cleParquet, cogSource },
         mouvements: mouvements ? { millesime: mouvements.millesime, sha256: mouvements.sha256, cleParquet: mouvements.cleParquet, cogSource: mouvements.cogSource } : null,
       },
-      marts: { territoires: { cle, etag: objet.etag } },
+      empreinteIndicateurs: plan.empreinteIndicateurs,
+      marts: {
+        territoires: { cle, etag: objet.etag },
+        indicateurs,
+      },
+      moteur: { etapes: moteur.etapes, masquesSecondaires: moteur.masquesSecondaires, cls: moteur.cls, lignes: moteur.lignes },
       population: {
         indicateur: 'population-municipale',
         libelle: 'Population municipale',

@@ -26,7 +26,15 @@ export interface ManifesteMarts {
   /** Commune-level measure datasets moved to the current COG, by `dataset/version`. */
   harmonisations: Record<string, Harmonisation & { empreinte: string }>;
   entrees: { populations: EntreeMarts; mouvements: EntreeMarts | null };
-  marts: { territoires: { cle: string; etag: string } };
+  /** Fingerprint of the indicator marts' inputs (registry, harmonised measures, published values). */
+  empreinteIndicateurs: string;
+  marts: {
+    territoires: { cle: string; etag: string };
+    /** One file per indicator: every value of every territory and period (canonical shape). */
+    indicateurs: Record<string, { cle: string; etag: string; lignes: number }>;
+  };
+  /** Time per stage of the indicator engine, secondary masks, CLS perimeters used. */
+  moteur: { etapes: Array<{ etape: string; ms: number }>; masquesSecondaires: number; cls: number; lignes: number };
   population: SourceValeur;
   rapport: PassageRapport;
 }

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import { sqlPath, type Session } from '../duckdb/duckdb.ts';
+import macrosSql from '../sql/macros.sql';
+import agregationSql from './agregation.sql';
+import diffusionSql from './diffusion.sql';
+import { creerVueMesures, creerVuePublies, executerMoteur, executerScript, type EtapeMoteur, type FichierIndicateur, type SourceParquet } from './moteur.ts';
+import perimetresSql from './perimetres.sql';
+import { INDICATEURS } from './registry.ts';
+import resultatsSql from './resultats.sql';
+import secondaireSql from './secret-secondaire.sql';
+
+/** Lake and mart files the engine reads (local paths, fetched by the caller). */
+export interface SourcesMoteur {
+  harmonisations: SourceParquet[];
+  publies: SourceParquet[];
+  /** INSEE population estimates (for the France 2006 standard population). */
+  estimations: string | null;
+  /** CLS registry (lake dataset `registre-cls`). */
+  cls: string | null;
+  millesimePopulations: string;
+}
+
+/** Changes whenever a definition, an indicator SQL or the engine's SQL changes. */
+export function empreinteRegistre(): string {
+  return createHash('sha256')
+    .update(JSON.stringify(INDICATEURS))
+    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + perimetresSql)
+    .digest('hex');
+}
+
+/**
+ * Prepares the engine's logical inputs in the current session (which already holds `pop_source`,
+ * `passage`, `ref_*` and the territories table `t`, see marts/compute.ts), runs the engine and
+ * writes the marts: one file of every value per indicator (canonical shape, sorted by level,
+ * period, code) and the latest period of every indicator per territory (sorted by territory).
+ */
+export async function preparerEtExecuter(
+  s: Session,
+  sources: SourcesMoteur,
+  dossier: string,
+): Promise<{ lignes: number; etapes: EtapeMoteur[]; masquesSecondaires: number; cls: number; fichiers: FichierIndicateur[] }> {
+  const t0 = performance.now();
+  await creerVueMesures(s, sources.harmonisations);
+  await creerVuePublies(s, sources.publies);
+  // Weights of the approximations (persons, households, standardised population), read once.
+  const variablesPoids = [...new Set(INDICATEURS.flatMap((i) => i.requetes.flatMap((r) => (Array.isArray(r.parametres.poids) ? r.parametres.poids.map(String) : []))))];
+  await s.run(
+    `CREATE OR REPLACE TEMP TABLE poids_communaux AS
+     SELECT dataset, cle, periode, variable, valeur
+     FROM mesures
+     WHERE list_contains($variables, variable) AND statut IN ('ok', 'partiel')`,
+    { variables: listValue(variablesPoids.length > 0 ? variablesPoids : ['—']) },
+  );
+  await s.run(
+    `CREATE OR REPLACE TEMP TABLE populations AS
+     SELECT
+         coalesce(p.code_commune, '?' || s.code_source) AS cle,
+         p.code_commune,
+         CASE WHEN s.code_source[1:2] IN ('97', '98') THEN s.code_source[1:3] ELSE s.code_source[1:2] END AS code_departement,
+         sum(s.pmun)::DOUBLE AS pmun,
+         $millesime AS millesime
+     FROM pop_source AS s
+     JOIN passage AS p USING (code_source)
+     GROUP BY ALL`,
+    { millesime: sources.millesimePopulations },
+  );
+  await s.run(`CREATE OR REPLACE TEMP TABLE cls_source (
+      code_cls VARCHAR, libelle VARCHAR, version INTEGER, date_debut DATE, date_fin DATE, type_membre VARCHAR, code_membre VARCHAR)`);
+  if (sources.cls) {
+    await s.run(`INSERT INTO cls_source
+      SELECT code_cls, libelle, version, date_debut, date_fin, type_membre, code_membre
+      FROM read_parquet(${sqlPath(sources.cls)}, hive_partitioning = false)`);
+  }
+  // Perimeters: every territory and the communes it holds; references of each territory.
+  await executerScript(s, perimetresSql);
+  await s.run(`CREATE OR REPLACE TEMP TABLE standard_france_2006 (bas INTEGER, population DOUBLE)`);
+  if (sources.estimations) {
+    await s.run(`INSERT INTO standard_france_2006
+      SELECT CAST(regexp_extract(age, '^(\\d+)', 1) AS INTEGER), sum(valeur)
+      FROM read_parquet(${sqlPath(sources.estimations)}, hive_partitioning = false)
+      -- France 2006, both sexes, 5-year bands (methods.md §12, decision 1)
+      WHERE niveau = 'france' AND periode = '2006' AND sexe = 'ensemble' AND variable = 'population-estimee'
+      GROUP BY 1`);
+  }
+  const etapes: EtapeMoteur[] = [{ etape: 'périmètres', ms: performance.now() - t0 }];
+  const moteur = await executerMoteur(s, dossier);
+  etapes.push(...moteur.etapes);
+  const [{ cls } = { cls: 0 }] = await s.all<{ cls: number }>(`SELECT count(*)::INTEGER AS cls FROM territoires_connus WHERE niveau = 'cls'`);
+  const lignes = moteur.fichiers.reduce((n, f) => n + f.lignes, 0);
+  return { lignes, etapes, masquesSecondaires: moteur.masquesSecondaires, cls, fichiers: moteur.fichiers };
+}

@@ -1,0 +1,23 @@
+import publiesSql from './publies.sql';
+import valeursCommunalesSql from './valeurs-communales.sql';
+import type { RequeteIndicateur } from './types.ts';
+
+/** Published values of a producer for levels above the commune (see publies.sql). */
+export function valeursPubliees(args: { dataset: string; variable: string; niveaux: string[]; facteur?: number; periodesExclues?: string[] }): RequeteIndicateur {
+  return {
+    sql: publiesSql,
+    parametres: {
+      dataset: args.dataset,
+      variable: args.variable,
+      niveaux: args.niveaux,
+      facteur: args.facteur ?? 1,
+      // DuckDB needs a typed list: an empty list is written with a sentinel that no period has
+      periodes_exclues: args.periodesExclues && args.periodesExclues.length > 0 ? args.periodesExclues : ['—'],
+    },
+  };
+}
+
+/** Commune values of a non-additive variable with their weight (see valeurs-communales.sql). */
+export function valeursCommunales(args: { datasets: string[]; variable: string; poids: string[] }): RequeteIndicateur {
+  return { sql: valeursCommunalesSql, parametres: { datasets: args.datasets, variable: args.variable, poids: args.poids } };
+}

@@ -1,0 +1,259 @@
+import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import { sqlPath, type Params, type Session } from '../duckdb/duckdb.ts';
+import macrosSql from '../sql/macros.sql';
+import { exactPoissonInterval } from '../stats/rates.ts';
+import { zForConfidence } from '../stats/distributions.ts';
+import agregationSql from './agregation.sql';
+import diffusionSql from './diffusion.sql';
+import { INDICATEURS } from './registry.ts';
+import resultatsSql from './resultats.sql';
+import secondaireSql from './secret-secondaire.sql';
+
+/**
+ * The indicator engine: runs every indicator's SQL into bricks, then aggregates, standardises,
+ * computes intervals, applies secrecy and compares, once for all indicators, in DuckDB.
+ * Inputs are logical views created by the caller (see briques.md): `mesures`, `publies`,
+ * `populations`, plus `appartenance`, `appartenance_dep`, `references_territoires`,
+ * `territoires_connus`, `populations_territoires`.
+ */
+
+/** One source table of a view: a trusted local path and its dataset/millésime labels. */
+export interface SourceParquet {
+  dataset: string;
+  millesime: string;
+  fichier: string;
+}
+
+const IDENTIFIANT = /^[a-z0-9][a-z0-9-]*$/;
+const MILLESIME = /^[0-9]{4}(?:-[0-9]{4})?$/;
+
+function litteral(valeur: string, motif: RegExp): string {
+  // Dataset names and millésimes come from manifests the engine wrote; checked anyway before
+  // they become SQL literals.
+  if (!motif.test(valeur)) throw new Error(`Valeur inattendue dans un manifeste : ${valeur}`);
+  return `'${valeur}'`;
+}
+
+/** `mesures`: the harmonised commune measures of every dataset version, as one view. */
+export async function creerVueMesures(s: Session, sources: readonly SourceParquet[]): Promise<void> {
+  const parties = sources.map(
+    (x) => `SELECT ${litteral(x.dataset, IDENTIFIANT)} AS dataset, ${litteral(x.millesime, MILLESIME)} AS millesime,
+      coalesce(code_commune, '?' || codes_source) AS cle, code_commune, code_departement, variable, periode, sexe, age, valeur, modalite, statut
+      FROM read_parquet(${sqlPath(x.fichier)}, hive_partitioning = false)`,
+  );
+  const vide = `SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS millesime, NULL::VARCHAR AS cle, NULL::VARCHAR AS code_commune, NULL::VARCHAR AS code_departement,
+      NULL::VARCHAR AS variable, NULL::VARCHAR AS periode, NULL::VARCHAR AS sexe, NULL::VARCHAR AS age, NULL::DOUBLE AS valeur, NULL::VARCHAR AS modalite, NULL::VARCHAR AS statut WHERE false`;
+  await s.run(`CREATE OR REPLACE TEMP VIEW mesures AS ${[vide, ...parties].join('\nUNION ALL\n')}`);
+}
+
+/** `publies`: values published for levels above the commune, from the lake. */
+export async function creerVuePublies(s: Session, sources: readonly SourceParquet[]): Promise<void> {
+  const parties = sources.map(
+    (x) => `SELECT ${litteral(x.dataset, IDENTIFIANT)} AS dataset, ${litteral(x.millesime, MILLESIME)} AS millesime,
+      niveau, code, variable, periode, sexe, age, valeur, statut
+      FROM read_parquet(${sqlPath(x.fichier)}, hive_partitioning = false)
+      -- levels above the commune only; France métropolitaine is not France
+      WHERE niveau IN ('epci', 'departement', 'region', 'france')`,
+  );
+  const vide = `SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS millesime, NULL::VARCHAR AS niveau, NULL::VARCHAR AS code, NULL::VARCHAR AS variable,
+      NULL::VARCHAR AS periode, NULL::VARCHAR AS sexe, NULL::VARCHAR AS age, NULL::DOUBLE AS valeur, NULL::VARCHAR AS statut WHERE false`;
+  await s.run(`CREATE OR REPLACE TEMP VIEW publies AS ${[vide, ...parties].join('\nUNION ALL\n')}`);
+}
+
+/** Runs a SQL script statement by statement (statements end with `;` at the end of a line). */
+export async function executerScript(s: Session, script: string): Promise<void> {
+  for (const instruction of script.split(/;\s*\n/)) {
+    const sql = instruction.replace(/^\s*--.*$/gm, '').trim().replace(/;$/, '');
+    if (sql) await s.run(sql);
+  }
+}
+
+export async function chargerMacros(s: Session): Promise<void> {
+  await executerScript(s, macrosSql);
+}
+
+export interface EtapeMoteur {
+  etape: string;
+  ms: number;
+}
+
+/** Bricks held before a batch is processed: bounds memory (one Filosofi indicator is ~250 k). */
+const BRIQUES_PAR_LOT = 1_200_000;
+
+export interface FichierIndicateur {
+  indicateur: string;
+  fichier: string;
+  lignes: number;
+}
+
+/**
+ * Runs the registry into one Parquet file per indicator (canonical shape, sorted by level, code,
+ * period) and returns the time per stage. Indicators are processed in batches of about a million bricks: every stage runs once
+ * per batch, set-based, so the fixed cost of a query is paid a few times, not once per indicator.
+ * Needs `standard_france_2006 (bas INTEGER, population DOUBLE)`: 5-year bands of the standard.
+ */
+export async function executerMoteur(
+  s: Session,
+  dossier: string,
+): Promise<{ etapes: EtapeMoteur[]; masquesSecondaires: number; fichiers: FichierIndicateur[] }> {
+  await chargerMacros(s);
+  await s.run(`CREATE OR REPLACE TEMP TABLE defs (
+      indicateur VARCHAR, methode VARCHAR, multiplicateur DOUBLE, annees DOUBLE, approximation VARCHAR,
+      polarite VARCHAR, secret VARCHAR, seuil INTEGER, comparable BOOLEAN, theme VARCHAR, ordre INTEGER)`);
+  await s.append(
+    'defs',
+    INDICATEURS.map((i, ordre) => {
+      const d = i.definition;
+      return [d.id, d.methode, d.multiplicateur, d.annees ?? null, d.approximation, d.polarite, d.secret, d.seuilDiffusion, d.comparable ? 1 : 0, d.theme, ordre];
+    }) as Array<Array<string | number | null>>,
+  );
+  await s.run('CREATE OR REPLACE TEMP TABLE poisson_exact (o DOUBLE, bas DOUBLE, haut DOUBLE)');
+  const exacts = new Set<number>();
+  const z = zForConfidence(0.95);
+  const duree = { briques: 0, agregation: 0, valeurs: 0, secret: 0, comparaisons: 0 };
+  const fichiers: FichierIndicateur[] = [];
+  let masquesSecondaires = 0;
+  const chrono = (etape: keyof typeof duree, depuis: number) => {
+    duree[etape] += performance.now() - depuis;
+    if (process.env.DEBUG_MOTEUR) console.error(etape, Math.round(performance.now() - depuis), lot.length);
+    return performance.now();
+  };
+  const creerBriques = () =>
+    s.run(`CREATE OR REPLACE TEMP TABLE briques (
+        indicateur VARCHAR, niveau VARCHAR, publie BOOLEAN, code VARCHAR, code_departement VARCHAR, periode VARCHAR, age VARCHAR,
+        numerateur DOUBLE, denominateur DOUBLE, valeur DOUBLE, poids DOUBLE, statut VARCHAR, source VARCHAR, millesime VARCHAR)`);
+
+  let lot: string[] = [];
+  await creerBriques();
+  for (const [rang, { definition, requetes }] of INDICATEURS.entries()) {
+    let t = performance.now();
+    for (const r of requetes) {
+      const parametres: Params = { indicateur: definition.id };
+      // lists are bound as DuckDB lists (their element type is read from the values)
+      for (const [cle, valeur] of Object.entries(r.parametres)) parametres[cle] = Array.isArray(valeur) ? listValue(valeur) : valeur;
+      await s.run(`INSERT INTO briques SELECT $indicateur, * FROM (${r.sql})`, parametres);
+    }
+    lot.push(definition.id);
+    t = chrono('briques', t);
+    const [{ n } = { n: 0 }] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM briques');
+    if (n < BRIQUES_PAR_LOT && rang < INDICATEURS.length - 1) continue;
+
+    // The batch, set-based: aggregation, values and intervals, secrecy, comparisons.
+    await construireStandard(s);
+    await s.run(`CREATE OR REPLACE TEMP TABLE agrege AS ${agregationSql}`);
+    t = chrono('agregation', t);
+    await completerPoissonExact(s, exacts);
+    await s.run(`CREATE OR REPLACE TEMP TABLE resultats AS ${resultatsSql}`, { z });
+    await s.run('DROP TABLE agrege');
+    t = chrono('valeurs', t);
+    masquesSecondaires += await appliquerSecret(s);
+    t = chrono('secret', t);
+    // reference values of the batch: départements, régions and France
+    await s.run(`CREATE OR REPLACE TEMP TABLE valeurs_reference AS
+        SELECT indicateur, periode, niveau, code, valeur FROM resultats WHERE niveau IN ('departement', 'region', 'france')`);
+    for (const id of lot) {
+      // Each indicator's rows go to their own file, sorted by level, code and period: a
+      // territory's rows are one small range of each file (profile, series), a level one range.
+      const fichier = path.join(dossier, `${id}.parquet`);
+      await s.run(`COPY (${diffusionSql}) TO ${sqlPath(fichier)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`, { indicateur: id });
+      fichiers.push({ indicateur: id, fichier, lignes: 0 });
+    }
+    await s.run('DROP TABLE resultats');
+    await s.run('DROP TABLE valeurs_reference');
+    await creerBriques();
+    lot = [];
+    chrono('comparaisons', t);
+  }
+  const lignes = await s.all<{ fichier: string; n: number }>(
+    `SELECT filename AS fichier, count(*)::INTEGER AS n FROM read_parquet([${fichiers.map((f) => sqlPath(f.fichier)).join(', ')}], filename = true) GROUP BY ALL`,
+  );
+  const parFichier = new Map(lignes.map((l) => [path.resolve(l.fichier), l.n]));
+  for (const f of fichiers) f.lignes = parFichier.get(path.resolve(f.fichier)) ?? 0;
+  const etapes: EtapeMoteur[] = [
+    { etape: 'briques', ms: duree.briques },
+    { etape: 'agrégation', ms: duree.agregation },
+    { etape: 'valeurs et intervalles', ms: duree.valeurs },
+    { etape: 'secret', ms: duree.secret },
+    { etape: 'comparaisons et écriture', ms: duree.comparaisons },
+  ];
+  return { etapes, masquesSecondaires, fichiers };
+}
+
+/** Exact Poisson limits of the small counts (O < 10) of the current indicator, once per distinct count. */
+async function completerPoissonExact(s: Session, exacts: Set<number>): Promise<void> {
+  const petits = await s.all<{ o: number | null }>(
+    `SELECT DISTINCT numerateur AS o FROM agrege WHERE methode IN ('taux', 'icm') AND numerateur >= 0 AND numerateur < 10 AND age IS NULL
+     UNION
+     SELECT DISTINCT sum(numerateur) FROM agrege WHERE methode = 'icm' AND age IS NOT NULL GROUP BY indicateur, niveau, code, periode HAVING sum(numerateur) < 10`,
+  );
+  const lignes: Array<[number, number | null, number | null]> = [];
+  for (const { o } of petits) {
+    if (o === null || exacts.has(o)) continue;
+    exacts.add(o);
+    const i = exactPoissonInterval(o, 0.95);
+    lignes.push([o, i.lower, i.upper]);
+  }
+  await s.append('poisson_exact', lignes);
+}
+
+/**
+ * Standard population of the current standardised indicator: France 2006 (both sexes), 5-year
+ * bands summed into the indicator's own bands; a band off the 5-year limits is an error.
+ */
+async function construireStandard(s: Session): Promise<void> {
+  await s.run(`CREATE OR REPLACE TEMP TABLE standard AS
+    WITH bandes AS (
+        SELECT DISTINCT indicateur, age,
+            CAST(regexp_extract(age, '^(\\d+)', 1) AS INTEGER) AS bas,
+            CASE WHEN age LIKE '%+' THEN 999 ELSE CAST(regexp_extract(age, '-(\\d+)$', 1) AS INTEGER) END AS haut
+        FROM briques
+        JOIN defs USING (indicateur)
+        WHERE defs.methode = 'taux-standardise' AND age IS NOT NULL
+    )
+    SELECT b.indicateur, b.age, b.bas, b.haut, sum(f.population) AS poids
+    FROM bandes AS b
+    LEFT JOIN standard_france_2006 AS f ON f.bas >= b.bas AND f.bas <= b.haut
+    GROUP BY ALL`);
+  const invalides = await s.all<{ indicateur: string; age: string }>(
+    `SELECT indicateur, age FROM standard WHERE poids IS NULL OR bas IS NULL OR bas % 5 <> 0 OR (haut <> 999 AND (haut + 1) % 5 <> 0) ORDER BY ALL`,
+  );
+  if (invalides.length > 0) {
+    throw new Error(
+      `Population standard France 2006 absente (estimations de population) ou classes d’âge incompatibles avec ses bandes quinquennales : ${invalides.map((b) => `${b.indicateur} « ${b.age} »`).join(', ')}`,
+    );
+  }
+}
+
+
+/**
+ * Secrecy of health-outcome counts (methods.md §9, decision 3): counts 1 to 10 are masked with
+ * their rate and interval; then secondary suppression: in every territory (EPCI, département,
+ * région, CLS…) whose communes include exactly one masked commune, the unmasked commune with the
+ * smallest count is masked too, so that no masked count can be recovered by subtraction from the
+ * territory's total. Repeated until stable (a new mask may isolate one in another territory).
+ */
+export async function appliquerSecret(s: Session): Promise<number> {
+  const [{ sante } = { sante: 0 }] = await s.all<{ sante: number }>(`SELECT count(*)::INTEGER AS sante FROM defs JOIN (SELECT DISTINCT indicateur FROM briques) USING (indicateur) WHERE secret = 'sante'`);
+  if (sante === 0) return 0;
+  await s.run(`UPDATE resultats
+    SET statut = 'masque', valeur = NULL, numerateur = NULL, ic_bas = NULL, ic_haut = NULL, variance = NULL
+    WHERE secret = 'sante'
+        AND methode IN ('taux', 'icm', 'taux-standardise')
+        -- 0 is shown; 1 to 10 are not
+        AND numerateur_brut > 0
+        AND numerateur_brut < 11`);
+  let total = 0;
+  for (let tour = 0; tour < 20; tour++) {
+    await s.run(`CREATE OR REPLACE TEMP TABLE a_masquer AS ${secondaireSql}`);
+    const [r] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM a_masquer');
+    if (!r || r.n === 0) break;
+    await s.run(`
+      UPDATE resultats AS r
+      SET statut = 'masque_secondaire', valeur = NULL, numerateur = NULL, ic_bas = NULL, ic_haut = NULL, variance = NULL
+      FROM a_masquer AS c
+      WHERE r.indicateur = c.indicateur AND r.periode = c.periode AND r.code = c.code AND r.niveau = 'commune'`);
+    total += r.n;
+  }
+  return total;
+}
