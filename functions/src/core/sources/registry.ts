@@ -6,9 +6,10 @@ import { filosofiDisp } from './filosofi-disp/adapter.ts';
 import { ADAPTATEURS_MESURES } from './groupe-mesures.ts';
 import { ADAPTATEURS_REFERENTIELS } from './groupe-referentiels.ts';
 import { populationsLegales } from './populations-legales/adapter.ts';
+import { registreCls } from './registre-cls/adapter.ts';
 
 /** Every known upstream format. Detection is by content, never by file name. */
-export const ADAPTATEURS: readonly SourceAdapter[] = [populationsLegales, cogMouvements, filosofiDisp, ...ADAPTATEURS_MESURES, ...ADAPTATEURS_REFERENTIELS];
+export const ADAPTATEURS: readonly SourceAdapter[] = [populationsLegales, cogMouvements, filosofiDisp, ...ADAPTATEURS_MESURES, ...ADAPTATEURS_REFERENTIELS, registreCls];
 
 export function detecterFormat(entree: EntreeSource): SourceAdapter {
   const fichier = entree.fichier;
