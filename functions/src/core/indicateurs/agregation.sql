@@ -4,7 +4,8 @@
 -- (département → département, région, France), populations.
 -- A brick enters the sums only when it carries what its method needs; the others are counted
 -- to report coverage (share of the territory's population whose commune has a value).
-WITH b AS (
+-- inlined (not materialised): each use reads the bricks it needs
+WITH b AS NOT MATERIALIZED (
     SELECT
         br.*,
         d.methode,

@@ -7,6 +7,7 @@ import agregationSql from './agregation.sql';
 import diffusionSql from './diffusion.sql';
 import { creerVueMesures, creerVuePublies, executerMoteur, executerScript, type EtapeMoteur, type FichierIndicateur, type SourceParquet } from './moteur.ts';
 import perimetresSql from './perimetres.sql';
+import { SEPARATEUR_POIDS } from './commun.ts';
 import { INDICATEURS } from './registry.ts';
 import resultatsSql from './resultats.sql';
 import secondaireSql from './secret-secondaire.sql';
@@ -44,15 +45,20 @@ export async function preparerEtExecuter(
   const t0 = performance.now();
   await creerVueMesures(s, sources.harmonisations);
   await creerVuePublies(s, sources.publies);
-  // Weights of the approximations (persons, households, standardised population), read once.
-  const variablesPoids = [...new Set(INDICATEURS.flatMap((i) => i.requetes.flatMap((r) => (Array.isArray(r.parametres.poids) ? r.parametres.poids.map(String) : []))))];
-  await s.run(
-    `CREATE OR REPLACE TEMP TABLE poids_communaux AS
-     SELECT dataset, cle, periode, variable, valeur
-     FROM mesures
-     WHERE list_contains($variables, variable) AND statut IN ('ok', 'partiel')`,
-    { variables: listValue(variablesPoids.length > 0 ? variablesPoids : ['—']) },
-  );
+  // Weights of the approximations (persons, households, standardised population): for each weight
+  // list of the registry, the preferred weight of every commune, dataset and period, built once.
+  const listesPoids = [...new Set(INDICATEURS.flatMap((i) => i.requetes.flatMap((r) => (typeof r.parametres.liste_poids === 'string' ? [r.parametres.liste_poids] : []))))];
+  await s.run('CREATE OR REPLACE TEMP TABLE poids_choisis (liste VARCHAR, dataset VARCHAR, cle VARCHAR, periode VARCHAR, valeur DOUBLE)');
+  for (const liste of listesPoids) {
+    await s.run(
+      `INSERT INTO poids_choisis
+       SELECT $liste, dataset, cle, periode, arg_min(valeur, list_position($variables, variable))
+       FROM mesures
+       WHERE list_contains($variables, variable) AND statut IN ('ok', 'partiel')
+       GROUP BY dataset, cle, periode`,
+      { liste, variables: listValue(liste.split(SEPARATEUR_POIDS)) },
+    );
+  }
   await s.run(
     `CREATE OR REPLACE TEMP TABLE populations AS
      SELECT

@@ -17,7 +17,10 @@ export function valeursPubliees(args: { dataset: string; variable: string; nivea
   };
 }
 
+/** Separator of a weight list's variables in `liste_poids` (see calcul.ts, poids_choisis). */
+export const SEPARATEUR_POIDS = '|';
+
 /** Commune values of a non-additive variable with their weight (see valeurs-communales.sql). */
 export function valeursCommunales(args: { datasets: string[]; variable: string; poids: string[] }): RequeteIndicateur {
-  return { sql: valeursCommunalesSql, parametres: { datasets: args.datasets, variable: args.variable, poids: args.poids } };
+  return { sql: valeursCommunalesSql, parametres: { datasets: args.datasets, variable: args.variable, liste_poids: args.poids.join(SEPARATEUR_POIDS) } };
 }

@@ -135,6 +135,7 @@ export async function executerMoteur(
       await s.run(`INSERT INTO briques SELECT $indicateur, * FROM (${r.sql})`, parametres);
     }
     lot.push(definition.id);
+    if (process.env.DEBUG_MOTEUR) console.error('  briques', definition.id, Math.round(performance.now() - t));
     t = chrono('briques', t);
     const [{ n } = { n: 0 }] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM briques');
     if (n < BRIQUES_PAR_LOT && rang < INDICATEURS.length - 1) continue;

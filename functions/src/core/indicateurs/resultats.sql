@@ -143,7 +143,8 @@ publies AS (
     JOIN defs AS d USING (indicateur)
     WHERE b.publie
 ),
-candidats AS (
+-- inlined (not materialised): each branch below reads only its own rows
+candidats AS NOT MATERIALIZED (
     SELECT c.*, 2 AS priorite_calcul FROM calcules AS c
     UNION ALL
     SELECT p.*, 1 FROM publies AS p
@@ -238,4 +239,5 @@ SELECT
     i.source,
     i.millesime
 FROM intervalles AS i
-LEFT JOIN poisson_exact AS pe ON pe.o = i.numerateur AND i.methode_ic = 'Exact'
+-- (the key is NULL unless the interval is exact: an equality join stays a hash join)
+LEFT JOIN poisson_exact AS pe ON pe.o = CASE WHEN i.methode_ic = 'Exact' THEN i.numerateur END

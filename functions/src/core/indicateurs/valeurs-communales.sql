@@ -2,8 +2,9 @@
 -- approximations above the commune. Several datasets may publish the same period (Filosofi DISP,
 -- base comparateur, XLS archive): for each period, the first dataset of $datasets holding the
 -- variable is used for every commune, so that values of one period never mix sources.
--- Parameters: $datasets (priority order), $variable, $poids (weight variables, preferred first).
--- Input beside mesures: poids_communaux (the weight variables' commune values, built once).
+-- Parameters: $datasets (priority order), $variable, $liste_poids (weight variables, preferred
+-- first, joined by '|'). Input beside mesures: poids_choisis (calcul.ts: for each weight list, the
+-- preferred weight of every commune, dataset and period, built once).
 WITH v AS (
     SELECT
         m.*,
@@ -12,19 +13,11 @@ WITH v AS (
     WHERE list_contains($datasets, m.dataset)
         AND m.variable = $variable
 ),
-choisis AS (
-    SELECT *
-    FROM v
+premiers AS (
     -- one dataset per period: the preferred one among those that have it
-    QUALIFY rang = min(rang) OVER (PARTITION BY periode)
-),
-poids AS (
-    SELECT dataset, cle, periode, valeur
-    FROM poids_communaux
-    WHERE list_contains($datasets, dataset)
-        AND list_contains($poids, variable)
-    -- the preferred weight variable when the dataset has several
-    QUALIFY row_number() OVER (PARTITION BY dataset, cle, periode ORDER BY list_position($poids, variable)) = 1
+    SELECT periode, min(rang) AS rang
+    FROM v
+    GROUP BY periode
 )
 SELECT
     'commune' AS niveau,
@@ -40,5 +33,6 @@ SELECT
     c.statut,
     c.dataset AS source,
     c.millesime
-FROM choisis AS c
-LEFT JOIN poids AS p ON p.dataset = c.dataset AND p.cle = c.cle AND p.periode = c.periode
+FROM v AS c
+JOIN premiers USING (periode, rang)
+LEFT JOIN poids_choisis AS p ON p.liste = $liste_poids AND p.dataset = c.dataset AND p.cle = c.cle AND p.periode = c.periode
