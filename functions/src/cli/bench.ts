@@ -8,6 +8,7 @@ import { ingererExtrait } from '../core/lake/ingest.ts';
 import { calculerMarts } from '../core/marts/compute.ts';
 import { extraitsDuDossier, lireCatalogue, preparerLac } from './prepare.ts';
 import { tableau } from './tableau.ts';
+import { benchCompute } from './bench-compute.ts';
 
 /**
  * `npm run bench`: figures, not assertions. Cold preparation of a fresh lake from data/
@@ -15,8 +16,9 @@ import { tableau } from './tableau.ts';
  */
 export async function bench(dataDir: string, args: string[]): Promise<number> {
   const quoi = args.find((a) => !a.startsWith('--')) ?? 'tout';
-  if (!['tout', 'ingest', 'api'].includes(quoi)) throw new Error(`Banc inconnu : ${quoi} (ingest, api)`);
+  if (!['tout', 'ingest', 'compute', 'api'].includes(quoi)) throw new Error(`Banc inconnu : ${quoi} (ingest, compute, api)`);
   if (quoi === 'tout' || quoi === 'ingest') await benchIngest(dataDir);
+  if (quoi === 'tout' || quoi === 'compute') await benchCompute(args);
   if (quoi === 'tout' || quoi === 'api') await benchApi(dataDir, args);
   return 0;
 }
