@@ -1,7 +1,7 @@
 -- Every brick summed into every territory that contains it (methods.md §1.1: numerators and
 -- denominators are summed, never rates averaged). Inputs: briques, defs, appartenance
 -- (code_commune → every territory holding it, the commune itself included), appartenance_dep
--- (département → département, région, France), populations.
+-- (département → département, région, France), populations, populations_territoires.
 -- A brick enters the sums only when it carries what its method needs; the others are counted
 -- to report coverage (share of the territory's population whose commune has a value).
 -- inlined (not materialised): each use reads the bricks it needs
@@ -68,9 +68,12 @@ membres AS (
         AND (b.methode <> 'publie' OR b.approximation <> 'aucune')
     UNION ALL
     -- département bricks, and codes outside the current COG: their département and above
-    SELECT b.*, a.niveau, a.code, NULL
+    -- (a département brick covers the département's population: a région or France made of some
+    -- départements only is then partial, not complete)
+    SELECT b.*, a.niveau, a.code, CASE WHEN b.niveau = 'departement' THEN pd.population END
     FROM b
     JOIN appartenance_dep AS a ON a.code_departement = b.code_departement
+    LEFT JOIN populations_territoires AS pd ON pd.niveau = 'departement' AND pd.code = b.code_departement
     WHERE b.niveau = 'departement'
         OR (b.niveau = 'commune' AND b.code IS NULL)
 )

@@ -6,6 +6,7 @@ import macrosSql from '../sql/macros.sql';
 import agregationSql from './agregation.sql';
 import diffusionSql from './diffusion.sql';
 import { creerVueMesures, creerVuePublies, executerMoteur, executerScript, type EtapeMoteur, type FichierIndicateur, type SourceParquet } from './moteur.ts';
+import epciInchangesSql from './epci-inchanges.sql';
 import perimetresSql from './perimetres.sql';
 import { SEPARATEUR_POIDS } from './commun.ts';
 import { INDICATEURS } from './registry.ts';
@@ -16,6 +17,10 @@ import secondaireSql from './secret-secondaire.sql';
 export interface SourcesMoteur {
   harmonisations: SourceParquet[];
   publies: SourceParquet[];
+  /** INSEE EPCI compositions of past geographies, by COG year. */
+  compositionsEpci: Array<{ cog: number; fichier: string }>;
+  /** Current communes déléguées / associées → their commune (to read past codes). */
+  communesDeleguees: Array<[string, string]>;
   /** INSEE population estimates (for the France 2006 standard population). */
   estimations: string | null;
   /** CLS registry (lake dataset `registre-cls`). */
@@ -27,7 +32,7 @@ export interface SourcesMoteur {
 export function empreinteRegistre(): string {
   return createHash('sha256')
     .update(JSON.stringify(INDICATEURS))
-    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + perimetresSql)
+    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + perimetresSql + epciInchangesSql)
     .digest('hex');
 }
 
@@ -79,6 +84,13 @@ export async function preparerEtExecuter(
       SELECT code_cls, libelle, version, date_debut, date_fin, type_membre, code_membre
       FROM read_parquet(${sqlPath(sources.cls)}, hive_partitioning = false)`);
   }
+  await s.run('CREATE OR REPLACE TEMP TABLE composition_passee (cog INTEGER, code_commune VARCHAR, code_epci VARCHAR)');
+  for (const c of sources.compositionsEpci) {
+    await s.run(`INSERT INTO composition_passee SELECT $cog, code_commune, code_epci FROM read_parquet(${sqlPath(c.fichier)}, hive_partitioning = false)`, { cog: c.cog });
+  }
+  await s.run('CREATE OR REPLACE TEMP TABLE communes_deleguees (code VARCHAR, commune VARCHAR)');
+  await s.append('communes_deleguees', sources.communesDeleguees);
+  await executerScript(s, epciInchangesSql);
   // Perimeters: every territory and the communes it holds; references of each territory.
   await executerScript(s, perimetresSql);
   await s.run(`CREATE OR REPLACE TEMP TABLE standard_france_2006 (bas INTEGER, population DOUBLE)`);

@@ -23,6 +23,8 @@ export interface SourceParquet {
   dataset: string;
   millesime: string;
   fichier: string;
+  /** COG of the codes (published values: the geography their territories are drawn on). */
+  cogSource?: number | null;
 }
 
 const IDENTIFIANT = /^[a-z0-9][a-z0-9-]*$/;
@@ -51,12 +53,13 @@ export async function creerVueMesures(s: Session, sources: readonly SourceParque
 export async function creerVuePublies(s: Session, sources: readonly SourceParquet[]): Promise<void> {
   const parties = sources.map(
     (x) => `SELECT ${litteral(x.dataset, IDENTIFIANT)} AS dataset, ${litteral(x.millesime, MILLESIME)} AS millesime,
+      ${Number.isInteger(x.cogSource) ? String(x.cogSource) : 'NULL'}::INTEGER AS cog_source,
       niveau, code, variable, periode, sexe, age, valeur, statut
       FROM read_parquet(${sqlPath(x.fichier)}, hive_partitioning = false)
       -- levels above the commune only; France métropolitaine is not France
       WHERE niveau IN ('epci', 'departement', 'region', 'france')`,
   );
-  const vide = `SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS millesime, NULL::VARCHAR AS niveau, NULL::VARCHAR AS code, NULL::VARCHAR AS variable,
+  const vide = `SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS millesime, NULL::INTEGER AS cog_source, NULL::VARCHAR AS niveau, NULL::VARCHAR AS code, NULL::VARCHAR AS variable,
       NULL::VARCHAR AS periode, NULL::VARCHAR AS sexe, NULL::VARCHAR AS age, NULL::DOUBLE AS valeur, NULL::VARCHAR AS statut WHERE false`;
   await s.run(`CREATE OR REPLACE TEMP VIEW publies AS ${[vide, ...parties].join('\nUNION ALL\n')}`);
 }

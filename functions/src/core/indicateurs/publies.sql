@@ -1,7 +1,8 @@
 -- Values a producer publishes for a level above the commune, kept as published (methods.md §1.2:
 -- a median, a standardised rate or a life expectancy of a département is the producer's).
 -- Parameters: $dataset, $variable, $niveaux (levels kept), $facteur (unit conversion, 1 if none),
--- $periodes_exclues (periods the engine computes itself from counts).
+-- $periodes_exclues (periods the engine computes itself from counts). Input beside publies:
+-- epci_inchanges (cog, code): EPCI whose perimeter in that COG is today's (calcul.ts).
 SELECT
     p.niveau,
     true AS publie,
@@ -24,3 +25,9 @@ WHERE p.dataset = $dataset
     AND coalesce(p.sexe, 'ensemble') = 'ensemble'
     AND p.age IS NULL
     AND NOT list_contains($periodes_exclues, p.periode)
+    -- an EPCI's published value stands for today's EPCI only if its perimeter then (the source's
+    -- COG) is today's: EPCI merge and lose communes; otherwise the value is another territory's
+    AND (
+        p.niveau <> 'epci'
+        OR EXISTS (SELECT 1 FROM epci_inchanges AS e WHERE e.cog = p.cog_source AND e.code = p.code)
+    )

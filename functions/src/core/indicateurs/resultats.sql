@@ -69,6 +69,8 @@ dsr AS (
             / (any_value(bd.poids_total) * any_value(bd.poids_total)) AS variance,
         bool_or(a.numerateur > 0 AND NOT (a.denominateur > 0)) AS incoherent,
         min(a.nb_utilisables) AS nb_utilisables,
+        -- population covered by every age band
+        min(a.pop_couverte) AS pop_couverte,
         string_agg(DISTINCT a.source, ',') AS source,
         max(a.millesime) AS millesime
     FROM agrege AS a
@@ -95,6 +97,7 @@ icm AS (
         sum(a.numerateur) AS observes,
         sum(a.denominateur * r.taux) AS attendus,
         min(a.nb_utilisables) AS nb_utilisables,
+        min(a.pop_couverte) AS pop_couverte,
         string_agg(DISTINCT a.source, ',') AS source,
         max(a.millesime) AS millesime
     FROM agrege AS a
@@ -114,7 +117,7 @@ standardises AS (
             WHEN numerateur < 10 THEN 'non_calculable'
             ELSE 'ok'
         END AS statut_calcul,
-        NULL AS approximation, 'calcule' AS origine, NULL::DOUBLE AS pop_couverte, nb_utilisables, 1 AS nb_briques, false AS partiel_source, source, millesime
+        NULL AS approximation, 'calcule' AS origine, pop_couverte, nb_utilisables, 1 AS nb_briques, false AS partiel_source, source, millesime
     FROM dsr
     UNION ALL
     SELECT
@@ -122,7 +125,7 @@ standardises AS (
         CASE WHEN attendus > 0 THEN 100 * observes / attendus END,
         NULL,
         CASE WHEN attendus > 0 THEN 'ok' ELSE 'denominateur_nul' END,
-        NULL, 'calcule', NULL, nb_utilisables, 1, false, source, millesime
+        NULL, 'calcule', pop_couverte, nb_utilisables, 1, false, source, millesime
     FROM icm
 ),
 calcules AS (

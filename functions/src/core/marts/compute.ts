@@ -54,7 +54,9 @@ interface Plan {
   empreinteTerritoires: string;
   harmonisations: Array<{ cle: string; dataset: string; cleVersion: string; version: VersionDataset; empreinte: string }>;
   /** Versions holding values published above the commune (Filosofi EPCI/DEP/REG, CépiDc, ORS tables…). */
-  publies: Array<{ dataset: string; millesime: string; cleParquet: string }>;
+  publies: Array<{ dataset: string; millesime: string; cleParquet: string; cogSource: number | null }>;
+  /** EPCI compositions of past geographies (to tell whether a published EPCI value is on today's perimeter). */
+  compositionsEpci: Array<{ cog: number; cleParquet: string }>;
   /** Lake inputs of the indicator engine beside the harmonised measures. */
   estimations: VersionDataset | null;
   cls: VersionDataset | null;
@@ -69,6 +71,7 @@ async function planifier(runtime: Runtime): Promise<Plan> {
     .digest('hex');
   const harmonisations: Plan['harmonisations'] = [];
   const publies: Plan['publies'] = [];
+  const compositionsEpci: Plan['compositionsEpci'] = [];
   let estimations: VersionDataset | null = null;
   let cls: VersionDataset | null = null;
   const manifestes = (await runtime.storage.list('lake/')).filter((o) => /^lake\/[a-z0-9-]+\/manifest\.json$/.test(o.key));
@@ -80,8 +83,11 @@ async function planifier(runtime: Runtime): Promise<Plan> {
     }
     for (const v of Object.values(m.versions)) {
       if (v.variables !== undefined && (v.niveaux ?? []).some((n) => ['epci', 'departement', 'region', 'france'].includes(n))) {
-        publies.push({ dataset: m.dataset, millesime: v.millesime, cleParquet: v.cleParquet });
+        publies.push({ dataset: m.dataset, millesime: v.millesime, cleParquet: v.cleParquet, cogSource: v.cogSource ?? null });
       }
+    }
+    if (m.dataset === 'epci-composition-insee') {
+      for (const v of Object.values(m.versions)) if (v.cogSource) compositionsEpci.push({ cog: v.cogSource, cleParquet: v.cleParquet });
     }
     if (m.dataset === 'estimations-population') estimations = derniereVersion(m);
     if (m.dataset === 'registre-cls') cls = derniereVersion(m);
@@ -96,12 +102,13 @@ async function planifier(runtime: Runtime): Promise<Plan> {
         empreinteRegistre(),
         harmonisations.map((h) => h.empreinte),
         publies.map((p) => p.cleParquet),
+        compositionsEpci.map((c) => c.cleParquet).sort(),
         (estimations as VersionDataset | null)?.cleParquet ?? null,
         (cls as VersionDataset | null)?.cleParquet ?? null,
       ]),
     )
     .digest('hex');
-  return { populations, mouvements, empreinteTerritoires, harmonisations, publies, estimations, cls, empreinteIndicateurs };
+  return { populations, mouvements, empreinteTerritoires, harmonisations, publies, compositionsEpci, estimations, cls, empreinteIndicateurs };
 }
 
 function estAJour(manifeste: ManifesteMarts | null, plan: Plan): manifeste is ManifesteMarts {
@@ -192,7 +199,11 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
             .sort((a, b) => (a.cle < b.cle ? -1 : a.cle > b.cle ? 1 : 0))
             .map(async (h) => ({ dataset: h.dataset, millesime: h.millesime, fichier: await runtime.storage.localPath(h.cle) })),
         ),
-        publies: await Promise.all(plan.publies.map(async (p) => ({ dataset: p.dataset, millesime: p.millesime, fichier: await runtime.storage.localPath(p.cleParquet) }))),
+        publies: await Promise.all(
+          plan.publies.map(async (p) => ({ dataset: p.dataset, millesime: p.millesime, cogSource: p.cogSource, fichier: await runtime.storage.localPath(p.cleParquet) })),
+        ),
+        compositionsEpci: await Promise.all(plan.compositionsEpci.map(async (c) => ({ cog: c.cog, fichier: await runtime.storage.localPath(c.cleParquet) }))),
+        communesDeleguees: referentiel.communesDelegueesAssociees.map((d) => [d.code, d.commune] as [string, string]),
         estimations: plan.estimations ? await runtime.storage.localPath(plan.estimations.cleParquet) : null,
         cls: plan.cls ? await runtime.storage.localPath(plan.cls.cleParquet) : null,
         millesimePopulations: populations.millesime,

@@ -64,6 +64,7 @@ function filosofi(args: {
       periodes,
       notes: [
         'Valeur publiée par l’Insee pour la commune, l’EPCI, le département et la région quand elle existe ; secret statistique de l’Insee conservé.',
+        'Valeur publiée d’un EPCI reprise seulement si son périmètre à la date de publication (COG de la source) est celui d’aujourd’hui ; sinon (fusions, communes entrées ou sorties, EPCI de 2015 dont la composition de 2016 n’est pas dans les données) le périmètre actuel est traité comme non publié.',
         args.approximation === 'aucune'
           ? 'Non calculable pour un périmètre que l’Insee ne publie pas (indicateur non additif).'
           : 'Pour un périmètre non publié : approximation signalée (moyenne des valeurs communales pondérée), jamais présentée comme la valeur publiée.',
