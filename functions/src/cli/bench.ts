@@ -6,6 +6,7 @@ import { createRuntime } from '../core/runtime.ts';
 import { startLocalServer } from '../server/local-server.ts';
 import { ingererExtrait } from '../core/lake/ingest.ts';
 import { calculerMarts } from '../core/marts/compute.ts';
+import { benchApi } from './bench-api.ts';
 import { extraitsDuDossier, lireCatalogue, preparerLac } from './prepare.ts';
 import { tableau } from './tableau.ts';
 import { benchCompute } from './bench-compute.ts';
@@ -77,7 +78,8 @@ async function benchIngest(dataDir: string): Promise<void> {
   }
 }
 
-async function benchApi(dataDir: string, args: string[]): Promise<void> {
+/** A fresh lake prepared from data/, then a few API routes under concurrent load. */
+async function benchPreparation(dataDir: string, args: string[]): Promise<void> {
   const requetes = Number(args.find((a) => a.startsWith('--requetes='))?.split('=')[1] ?? 3000);
   const concurrence = Number(args.find((a) => a.startsWith('--concurrence='))?.split('=')[1] ?? 20);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'st-bench-'));

@@ -50,7 +50,7 @@ export async function startLocalServer(opts: { runtime: Runtime; host: string; p
     if (chemin === '/api' || chemin.startsWith('/api/')) {
       const r = await api({ methode: req.method ?? 'GET', chemin, requete, correlationId: header(req, 'x-correlation-id') });
       res.writeHead(r.status, r.headers);
-      res.end(req.method === 'HEAD' ? undefined : r.body);
+      res.end(req.method === 'HEAD' ? undefined : (r.octets ?? r.body));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -15,7 +15,9 @@ WHERE
         WHEN 'epci' THEN code_epci = $code
         WHEN 'departement' THEN code_departement = $code
         WHEN 'region' THEN code_region = $code
-        ELSE TRUE
+        WHEN 'france' THEN TRUE
+        -- CLS perimeters: their communes are not in the territories mart
+        ELSE FALSE
     END
 ORDER BY
     {{tri}} {{ordre}} NULLS LAST,

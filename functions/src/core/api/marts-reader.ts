@@ -1,25 +1,57 @@
 import { LacNonPretError } from '../errors.ts';
 import type { ManifesteMarts } from '../marts/manifeste.ts';
 import { sqlPath } from '../duckdb/duckdb.ts';
+import { isNiveau, type Niveau } from '../model/niveaux.ts';
+import { comparerPeriodes, dernierePeriode } from '../model/periodes.ts';
 import type { Runtime } from '../runtime.ts';
 import { CLE_MANIFESTE_MARTS } from '../storage/keys.ts';
 import { getJson } from '../storage/storage.ts';
+import periodesSql from './periodes.sql';
 
 /**
- * Gives the API the current marts as DuckDB tables (small: loaded in memory). The marts manifest is re-read at most every
- * `ttlMs` (0 = every request, the local default); when it names new files, they are fetched
- * (S3: downloaded once per ETag) and the tables are replaced.
+ * Gives the API the current marts: the territories mart as a DuckDB table (small: loaded in
+ * memory), and the indicator marts as local Parquet files DuckDB reads on each request (large:
+ * one file per indicator, sorted by level, code and period, so a territory is a small range).
+ * The marts manifest is re-read at most every `ttlMs` (0 = every request, the local default);
+ * when it names new files, they are fetched (S3: downloaded once per ETag), the territories table
+ * is replaced and the periods present in each indicator file are listed once.
  */
 export interface MartsReader {
   actuel(): Promise<ManifesteMarts>;
+  /** The manifest plus what the API needs to read the indicator marts. */
+  etat(): Promise<EtatMarts>;
+}
+
+export interface EtatMarts {
+  manifeste: ManifesteMarts;
+  /** Changes whenever a mart changes: the key of the response caches. */
+  version: string;
+  indicateurs: ReadonlyMap<string, MartIndicateur>;
+}
+
+export interface MartIndicateur {
+  /** Local Parquet file (a trusted path, quoted with `sqlPath` when embedded in SQL). */
+  fichier: string;
+  lignes: number;
+  /** Periods present at each level, oldest first. */
+  periodes: ReadonlyMap<Niveau, readonly string[]>;
+  /** The latest period holding at least one value at each level (else the latest present): the default period. */
+  parDefaut: ReadonlyMap<Niveau, string>;
 }
 
 export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } = {}): MartsReader {
   const ttlMs = options.ttlMs ?? 0;
-  let courant: { manifeste: ManifesteMarts; lu: number; cle: string } | null = null;
-  let enCours: Promise<ManifesteMarts> | null = null;
+  let courant: { etat: EtatMarts; lu: number; etag: string; cle: string; cleIndicateurs: string } | null = null;
+  let enCours: Promise<EtatMarts> | null = null;
 
-  const rafraichir = async (): Promise<ManifesteMarts> => {
+  const rafraichir = async (): Promise<EtatMarts> => {
+    // The manifest is only re-read when its ETag changes (a stat locally, a HEAD on S3).
+    const objet = await runtime.storage.head(CLE_MANIFESTE_MARTS);
+    if (!objet) throw new LacNonPretError(`${CLE_MANIFESTE_MARTS} absent`);
+    if (courant && courant.etag === objet.etag) {
+      courant.lu = Date.now();
+      return courant.etat;
+    }
     const manifeste = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
     if (!manifeste) throw new LacNonPretError(`${CLE_MANIFESTE_MARTS} absent`);
     const cle = manifeste.marts.territoires.cle;
@@ -27,15 +59,58 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
       const fichier = await runtime.storage.localPath(cle);
       await runtime.db.run(`CREATE OR REPLACE TABLE territoires AS SELECT * FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
     }
-    courant = { manifeste, lu: Date.now(), cle };
-    return manifeste;
+    const marts = manifeste.marts.indicateurs ?? {};
+    const cleIndicateurs = Object.entries(marts)
+      .map(([id, m]) => `${id}=${m.cle}@${m.etag}`)
+      .sort()
+      .join('|');
+    const indicateurs = courant && courant.cleIndicateurs === cleIndicateurs ? courant.etat.indicateurs : await lireIndicateurs(runtime, marts);
+    const etat: EtatMarts = { manifeste, version: `${manifeste.calculeLe}|${cle}|${cleIndicateurs}`, indicateurs };
+    courant = { etat, lu: Date.now(), etag: objet.etag, cle, cleIndicateurs };
+    return etat;
+  };
+
+  const etat = async (): Promise<EtatMarts> => {
+    if (courant && Date.now() - courant.lu < ttlMs) return courant.etat;
+    if (!enCours) enCours = rafraichir().finally(() => (enCours = null));
+    return enCours;
   };
 
   return {
+    etat,
     async actuel() {
-      if (courant && Date.now() - courant.lu < ttlMs) return courant.manifeste;
-      if (!enCours) enCours = rafraichir().finally(() => (enCours = null));
-      return enCours;
+      return (await etat()).manifeste;
     },
   };
+}
+
+/** Fetches every indicator file and lists, in one scan, the periods present at each level and those with values. */
+async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts']['indicateurs']): Promise<Map<string, MartIndicateur>> {
+  const entrees = Object.entries(marts);
+  const fichiers = new Map<string, string>();
+  for (const [id, m] of entrees) fichiers.set(id, await runtime.storage.localPath(m.cle));
+  const parFichier = new Map<string, string>([...fichiers].map(([id, f]) => [f, id]));
+  const periodes = new Map<string, Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>>();
+  if (fichiers.size > 0) {
+    const rows = await runtime.db.all<{ fichier: string; niveau: string; periode: string; avec_valeur: boolean }>(periodesSql.replaceAll('{{fichiers}}', () => [...fichiers.values()].map(sqlPath).join(', ')));
+    for (const r of rows) {
+      const id = parFichier.get(r.fichier);
+      if (id === undefined || !isNiveau(r.niveau)) continue;
+      const parNiveau = periodes.get(id) ?? new Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>();
+      parNiveau.set(r.niveau, [...(parNiveau.get(r.niveau) ?? []), { periode: r.periode, avecValeur: r.avec_valeur }]);
+      periodes.set(id, parNiveau);
+    }
+  }
+  const out = new Map<string, MartIndicateur>();
+  for (const [id, m] of entrees) {
+    const parNiveau = new Map<Niveau, string[]>();
+    const parDefaut = new Map<Niveau, string>();
+    for (const [niveau, liste] of periodes.get(id) ?? []) {
+      const triees = liste.map((x) => x.periode).sort(comparerPeriodes);
+      parNiveau.set(niveau, triees);
+      parDefaut.set(niveau, dernierePeriode(liste.filter((x) => x.avecValeur).map((x) => x.periode)) ?? triees.at(-1)!);
+    }
+    out.set(id, { fichier: fichiers.get(id)!, lignes: m.lignes, periodes: parNiveau, parDefaut });
+  }
+  return out;
 }

@@ -1,11 +1,10 @@
-import { TerritoireInconnuError } from '../errors.ts';
 import type { CommunesReponse, Population, RechercheReponse, StatutValeur, TerritoireRef, TerritoireReponse } from '../model/api-types.ts';
 import { CODE_FRANCE, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import type { Runtime } from '../runtime.ts';
 import communesSql from './communes.sql';
 import type { MartsReader } from './marts-reader.ts';
 import rechercheSql from './recherche.sql';
-import territoireSql from './territoire.sql';
+import { lireTerritoire, lireTerritoireOuPerimetre } from './territoires.ts';
 
 /** The read side of the API: parameterised queries on the marts, JSON-safe results. */
 export interface Queries {
@@ -21,19 +20,6 @@ export interface CommunesOptions {
   decalage: number;
 }
 
-type TerritoireRow = {
-  niveau: Niveau;
-  code: string;
-  libelle: string;
-  code_departement: string | null;
-  code_region: string | null;
-  code_epci: string | null;
-  population: number | null;
-  nb_communes: number;
-  nb_communes_avec_valeur: number;
-  statut: StatutValeur;
-};
-
 /** Allow-listed SQL sort keys: the only identifiers ever substituted into a query. */
 const COLONNES_TRI: Readonly<Record<CommunesOptions['tri'], string>> = {
   population: 'population',
@@ -43,27 +29,6 @@ const COLONNES_TRI: Readonly<Record<CommunesOptions['tri'], string>> = {
 
 export function createQueries(runtime: Runtime, marts: MartsReader): Queries {
   const db = runtime.db;
-
-  /** Levels above each level, nearest first. */
-  const PARENTS: Readonly<Record<Niveau, readonly Niveau[]>> = {
-    commune: ['epci', 'departement', 'region', 'france'],
-    epci: ['departement', 'region', 'france'],
-    departement: ['region', 'france'],
-    region: ['france'],
-    france: [],
-  };
-
-  const lireTerritoire = async (niveau: Niveau, code: string): Promise<{ row: TerritoireRow; parents: TerritoireRef[] }> => {
-    const niveauxParents = PARENTS[niveau];
-    const rows = await db.all<TerritoireRow & { est_cible: boolean }>(territoireSql, { niveau, code, niveaux_parents: niveauxParents.join(',') });
-    const row = rows.find((r) => r.est_cible);
-    if (!row) throw new TerritoireInconnuError(niveau, code);
-    const parents = niveauxParents
-      .map((n) => rows.find((r) => r.niveau === n && !r.est_cible))
-      .filter((r): r is TerritoireRow & { est_cible: boolean } => r !== undefined)
-      .map((r) => ({ niveau: r.niveau, code: r.code, libelle: r.libelle }));
-    return { row, parents };
-  };
 
   return {
     async rechercher(q, { niveau, limite }) {
@@ -79,8 +44,10 @@ export function createQueries(runtime: Runtime, marts: MartsReader): Queries {
     },
 
     async territoire(niveau, code) {
-      const manifeste = await marts.actuel();
-      const { row, parents } = await lireTerritoire(niveau, code);
+      const etat = await marts.etat();
+      const manifeste = etat.manifeste;
+      // a CLS perimeter may be known by the indicator marts only
+      const { row, parents } = await lireTerritoireOuPerimetre(db, etat, niveau, code);
       const population: Population = {
         valeur: row.population,
         statut: row.statut,
@@ -93,7 +60,7 @@ export function createQueries(runtime: Runtime, marts: MartsReader): Queries {
 
     async communes(niveau, code, options) {
       const manifeste = await marts.actuel();
-      const { row } = await lireTerritoire(niveau, code);
+      const { row } = await lireTerritoire(db, niveau, code);
       const sql = communesSql.replace('{{tri}}', COLONNES_TRI[options.tri]).replace('{{ordre}}', options.ordre === 'asc' ? 'ASC' : 'DESC');
       const rows = await db.all<{ code: string; libelle: string; population: number | null; statut: StatutValeur; total: number }>(sql, {
         niveau,

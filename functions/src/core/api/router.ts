@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, LacNonPretError, ParametreInvalideError, RessourceInconnueError, TerritoireInconnuError } from '../errors.ts';
 import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
-import { CODE_FRANCE, isCodeValide, isNiveau, LIBELLES_NIVEAUX, NIVEAUX, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
+import { isCodeValide, isNiveau, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
+import { createCacheLru } from './cache-lru.ts';
+import { TYPE_CSV } from './csv.ts';
+import { estIndicateur, NIVEAUX_FILTRE_DEPARTEMENT, NIVEAUX_FILTRE_REGION, type IndicateursQueries } from './indicateurs.ts';
+import { autoriser, choix, codeInvalide, codeParametre, decoderChemin, entier, format, lireParametres, niveauInvalide, texte } from './parametres.ts';
 import type { CommunesOptions, Queries } from './queries.ts';
+import { catalogueCsv, communesCsv, communesIndicateurCsv, profilCsv, seriesCsv, valeursCsv } from './tableaux-csv.ts';
 
 /**
  * The HTTP API, independent of the transport: the Lambda adapter (API Gateway v2) and the local
@@ -23,19 +28,46 @@ export interface ApiReponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** The same body encoded in UTF-8, when the router keeps it ready (cached responses). */
+  octets?: Uint8Array;
 }
 
 export type Journal = (entree: Record<string, unknown>) => void;
 
 const MAX_Q = 100;
 
+/** Bounded cache of serialised profiles (about 50 kB each in JSON). */
+export const CAPACITE_CACHE_PROFILS = 2000;
+
 export interface SourcesProvider {
   lister(): Promise<SourcesReponse>;
 }
 
-export function createApiRouter(queries: Queries, options: { journal?: Journal; sources?: SourcesProvider } = {}) {
+/** A response body ready to send: JSON, or a CSV file to download. */
+interface Corps {
+  type: 'json' | 'csv';
+  texte: string;
+  /** CSV: the name proposed to the browser (made of validated codes and ids only). */
+  fichier?: string;
+  /** `x-cache` header of cached routes. */
+  cache?: 'hit' | 'miss';
+  /** UTF-8 bytes of `texte`, encoded once for cached bodies. */
+  octets?: Uint8Array;
+}
+
+const encodeur = new TextEncoder();
+
+const enJson = (corps: unknown): Corps => ({ type: 'json', texte: JSON.stringify(corps) });
+const enCsv = (texte: string, fichier: string): Corps => ({ type: 'csv', texte, fichier });
+
+export function createApiRouter(queries: Queries, options: { journal?: Journal; sources?: SourcesProvider; indicateurs?: IndicateursQueries; capaciteCache?: number } = {}) {
   const journal: Journal = options.journal ?? ((e) => console.log(JSON.stringify(e)));
   const sources = options.sources ?? null;
+  const indicateurs = options.indicateurs ?? null;
+  // Profiles: the serialised response (a pending one is shared), keyed by level, code and
+  // format; emptied whenever the marts change.
+  const cacheProfils = createCacheLru<Promise<Corps>>(options.capaciteCache ?? CAPACITE_CACHE_PROFILS);
+  let versionCache = '';
 
   return async function traiter(req: ApiRequete): Promise<ApiReponse> {
     const correlationId = req.correlationId ?? randomUUID();
@@ -45,8 +77,7 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
       }
       const segments = decoderChemin(req.chemin);
       const params = lireParametres(req.requete);
-      const corps = await router(segments, params);
-      return json(200, corps, correlationId);
+      return reponse(200, await router(segments, params), correlationId);
     } catch (error) {
       if (error instanceof ParametreInvalideError) {
         return json(400, { erreur: { code: error.code, message: error.message, parametre: error.parametre } }, correlationId);
@@ -71,14 +102,48 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
     }
   };
 
-  async function router(segments: string[], params: Map<string, string>): Promise<unknown> {
-    const [api, ressource, niveauBrut, codeBrut, sousRessource, ...reste] = segments;
+  async function router(segments: string[], params: Map<string, string>): Promise<Corps> {
+    const [api, ressource] = segments;
     if (api === 'api' && ressource === 'sources' && segments.length === 2 && sources) {
-      for (const cle of params.keys()) throw new ParametreInvalideError(cle.slice(0, 30), `Paramètre « ${cle.slice(0, 30)} » inconnu : /api/sources n'en accepte aucun.`);
-      return sources.lister();
+      autoriser(params, '/api/sources', []);
+      return enJson(await sources.lister());
     }
-    if (api !== 'api' || ressource !== 'territoires' || reste.length > 0) throw new RessourceInconnueError(`/${segments.join('/')}`);
+    if (api === 'api' && ressource === 'indicateurs' && indicateurs) return routeIndicateurs(indicateurs, segments.slice(2), params);
+    if (api === 'api' && ressource === 'territoires' && segments.length <= 5) return routeTerritoires(segments.slice(2), params);
+    throw new RessourceInconnueError(`/${segments.join('/').slice(0, 200)}`);
+  }
+
+  async function routeIndicateurs(iq: IndicateursQueries, segments: string[], params: Map<string, string>): Promise<Corps> {
+    const [id, sousRessource, ...reste] = segments;
+    if (id === undefined) {
+      autoriser(params, '/api/indicateurs', ['format']);
+      const catalogue = await iq.catalogue();
+      return format(params) === 'csv' ? enCsv(catalogueCsv(catalogue), 'indicateurs.csv') : enJson(catalogue);
+    }
+    if (!estIndicateur(id)) throw new RessourceInconnueError(`indicateur « ${id.slice(0, 60)} » (la liste est donnée par /api/indicateurs)`);
+    if (sousRessource === undefined) {
+      autoriser(params, `/api/indicateurs/${id}`, []);
+      return enJson(await iq.fiche(id));
+    }
+    if (sousRessource !== 'valeurs' || reste.length > 0) throw new RessourceInconnueError(`/api/indicateurs/${id}/${segments.slice(1).join('/').slice(0, 60)}`);
+    autoriser(params, `/api/indicateurs/${id}/valeurs`, ['niveau', 'periode', 'departement', 'region', 'format']);
+    const niveauBrut = params.get('niveau');
+    if (niveauBrut === undefined) throw new ParametreInvalideError('niveau', 'Paramètre « niveau » manquant : commune, epci, departement, region, france ou cls.');
+    if (!isNiveau(niveauBrut)) throw niveauInvalide('niveau', niveauBrut);
+    const departement = codeParametre(params, 'departement');
+    const region = codeParametre(params, 'region');
+    if (departement !== null && region !== null) throw new ParametreInvalideError('region', 'Paramètres « departement » et « region » incompatibles : donnez l’un ou l’autre.');
+    if (departement !== null && !NIVEAUX_FILTRE_DEPARTEMENT.includes(niveauBrut)) throw new ParametreInvalideError('departement', `Paramètre « departement » sans objet au niveau ${niveauBrut}.`);
+    if (region !== null && !NIVEAUX_FILTRE_REGION.includes(niveauBrut)) throw new ParametreInvalideError('region', `Paramètre « region » sans objet au niveau ${niveauBrut}.`);
+    const sortie = format(params);
+    const valeurs = await iq.valeurs(id, { niveau: niveauBrut, periode: texte(params, 'periode', false), departement, region });
+    return sortie === 'csv' ? enCsv(valeursCsv(valeurs), `${id}-${niveauBrut}-${valeurs.periode ?? 'aucune'}.csv`) : enJson(valeurs);
+  }
+
+  async function routeTerritoires(segments: string[], params: Map<string, string>): Promise<Corps> {
+    const [niveauBrut, codeBrut, sousRessource] = segments;
     if (niveauBrut === undefined) {
+      autoriser(params, '/api/territoires', ['q', 'niveau', 'limite']);
       const q = params.get('q');
       if (q === undefined) throw new ParametreInvalideError('q', 'Paramètre « q » manquant : indiquez un nom ou un code de territoire.');
       if (q.length > MAX_Q) throw new ParametreInvalideError('q', `Paramètre « q » trop long (${MAX_Q} caractères au plus).`);
@@ -89,103 +154,93 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
       const niveauFiltre = params.get('niveau');
       if (niveauFiltre !== undefined && !isNiveau(niveauFiltre)) throw niveauInvalide('niveau', niveauFiltre);
       const limite = entier(params, 'limite', { defaut: 20, min: 1, max: 50 });
-      return queries.rechercher(q, { niveau: (niveauFiltre as Niveau | undefined) ?? null, limite });
+      return enJson(await queries.rechercher(q, { niveau: (niveauFiltre as Niveau | undefined) ?? null, limite }));
     }
     if (!isNiveau(niveauBrut)) throw niveauInvalide('niveau', niveauBrut);
     const niveau = niveauBrut;
     if (codeBrut === undefined) throw new RessourceInconnueError(`/api/territoires/${niveau}`);
     const code = niveau === 'france' ? codeBrut.toUpperCase() : codeBrut;
     if (!isCodeValide(niveau, code)) throw codeInvalide(niveau, codeBrut);
-    if (sousRessource === undefined) return queries.territoire(niveau, code);
-    if (sousRessource !== 'communes') throw new RessourceInconnueError(`/api/territoires/${niveau}/${code}/${sousRessource.slice(0, 50)}`);
+    const chemin = `/api/territoires/${niveau}/${code}`;
+    if (sousRessource === undefined) {
+      autoriser(params, chemin, []);
+      return enJson(await queries.territoire(niveau, code));
+    }
+    if (sousRessource === 'communes') return routeCommunes(niveau, code, params);
+    if (indicateurs && sousRessource === 'profil') {
+      autoriser(params, `${chemin}/profil`, ['format']);
+      return profil(indicateurs, niveau, code, format(params));
+    }
+    if (indicateurs && sousRessource === 'series') {
+      autoriser(params, `${chemin}/series`, ['indicateur', 'format']);
+      const id = texte(params, 'indicateur', true)!;
+      const sortie = format(params);
+      const series = await indicateurs.series(niveau, code, id);
+      return sortie === 'csv' ? enCsv(seriesCsv(series), `serie-${id}-${niveau}-${code}.csv`) : enJson(series);
+    }
+    throw new RessourceInconnueError(`${chemin}/${sousRessource.slice(0, 50)}`);
+  }
+
+  async function routeCommunes(niveau: Niveau, code: string, params: Map<string, string>): Promise<Corps> {
+    const chemin = `/api/territoires/${niveau}/${code}/communes`;
+    if (indicateurs && params.has('indicateur')) {
+      autoriser(params, `${chemin}?indicateur=`, ['indicateur', 'periode', 'format']);
+      const id = texte(params, 'indicateur', true)!;
+      const sortie = format(params);
+      const r = await indicateurs.communes(niveau, code, id, texte(params, 'periode', false));
+      return sortie === 'csv' ? enCsv(communesIndicateurCsv(r), `communes-${niveau}-${code}-${id}-${r.periode ?? 'aucune'}.csv`) : enJson(r);
+    }
+    autoriser(params, chemin, indicateurs ? ['tri', 'ordre', 'limite', 'decalage', 'format', 'indicateur'] : ['tri', 'ordre', 'limite', 'decalage', 'format']);
     const options: CommunesOptions = {
       tri: choix(params, 'tri', ['population', 'libelle', 'code'] as const, 'population'),
       ordre: choix(params, 'ordre', ['asc', 'desc'] as const, params.get('tri') === 'libelle' || params.get('tri') === 'code' ? 'asc' : 'desc'),
       limite: entier(params, 'limite', { defaut: 1000, min: 1, max: 40_000 }),
       decalage: entier(params, 'decalage', { defaut: 0, min: 0, max: 40_000 }),
     };
-    return queries.communes(niveau, code, options);
+    const sortie = format(params);
+    const r = await queries.communes(niveau, code, options);
+    return sortie === 'csv' ? enCsv(communesCsv(r), `communes-${niveau}-${code}.csv`) : enJson(r);
   }
-}
 
-function decoderChemin(chemin: string): string[] {
-  const brut = chemin.split('?', 1)[0] ?? '';
-  if (brut.length > 500) throw new RessourceInconnueError(brut.slice(0, 50) + '…');
-  return brut
-    .split('/')
-    .filter((s) => s !== '')
-    .map((s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        throw new ParametreInvalideError('chemin', `Chemin mal encodé : « ${s.slice(0, 40)} ».`);
-      }
-    });
-}
-
-function lireParametres(requete: string): Map<string, string> {
-  if (requete.length > 2000) throw new ParametreInvalideError('requete', 'Chaîne de requête trop longue (2 000 caractères au plus).');
-  const params = new Map<string, string>();
-  for (const morceau of requete.split('&')) {
-    if (morceau === '') continue;
-    const [k, v = ''] = morceau.split(/=(.*)/s, 2) as [string, string?];
-    let cle: string;
-    let valeur: string;
-    try {
-      cle = decodeURIComponent(k.replace(/\+/g, ' '));
-      valeur = decodeURIComponent(v.replace(/\+/g, ' '));
-    } catch {
-      throw new ParametreInvalideError(k.slice(0, 30), `Paramètre mal encodé : « ${morceau.slice(0, 40)} ».`);
+  async function profil(iq: IndicateursQueries, niveau: Niveau, code: string, sortie: 'json' | 'csv'): Promise<Corps> {
+    const version = await iq.version();
+    if (version !== versionCache) {
+      cacheProfils.clear();
+      versionCache = version;
     }
-    if (params.has(cle)) throw new ParametreInvalideError(cle.slice(0, 30), `Paramètre « ${cle.slice(0, 30)} » répété : donnez-le une seule fois.`);
-    params.set(cle, valeur);
+    const cle = `${niveau}/${code}/${sortie}`;
+    const enCache = cacheProfils.get(cle);
+    if (enCache) return { ...(await enCache), cache: 'hit' };
+    const calcul = iq.profil(niveau, code).then((p) => {
+      const corps = sortie === 'csv' ? enCsv(profilCsv(p), `profil-${niveau}-${code}.csv`) : enJson(p);
+      return { ...corps, octets: encodeur.encode(corps.texte) };
+    });
+    cacheProfils.set(cle, calcul);
+    // A failure (unknown territory, engine error) is not cached.
+    calcul.catch(() => cacheProfils.supprimer(cle, calcul));
+    return { ...(await calcul), cache: 'miss' };
   }
-  return params;
 }
 
-function entier(params: Map<string, string>, nom: string, o: { defaut: number; min: number; max: number }): number {
-  const v = params.get(nom);
-  if (v === undefined) return o.defaut;
-  if (!/^\d{1,6}$/.test(v) || Number(v) < o.min || Number(v) > o.max) {
-    throw new ParametreInvalideError(nom, `Paramètre « ${nom} » invalide : entier entre ${o.min} et ${o.max} attendu, « ${v.slice(0, 20)} » reçu.`);
+function reponse(status: number, corps: Corps, correlationId: string): ApiReponse {
+  const extra: Record<string, string> = {};
+  if (corps.cache) extra['x-cache'] = corps.cache;
+  if (corps.type === 'csv') {
+    extra['content-type'] = TYPE_CSV;
+    extra['content-disposition'] = `attachment; filename="${corps.fichier ?? 'export.csv'}"`;
   }
-  return Number(v);
+  return { status, headers: { ...entetes(status, correlationId), ...extra }, body: corps.texte, ...(corps.octets ? { octets: corps.octets } : {}) };
 }
 
-function choix<T extends string>(params: Map<string, string>, nom: string, valeurs: readonly T[], defaut: T): T {
-  const v = params.get(nom);
-  if (v === undefined) return defaut;
-  if (!(valeurs as readonly string[]).includes(v)) {
-    throw new ParametreInvalideError(nom, `Paramètre « ${nom} » invalide : valeurs possibles ${valeurs.map((x) => `« ${x} »`).join(', ')}.`);
-  }
-  return v as T;
-}
-
-function niveauInvalide(parametre: string, valeur: string): ParametreInvalideError {
-  return new ParametreInvalideError(parametre, `Niveau « ${valeur.slice(0, 30)} » inconnu : niveaux possibles ${NIVEAUX.map((n) => `« ${n} »`).join(', ')}.`);
-}
-
-function codeInvalide(niveau: Niveau, code: string): ParametreInvalideError {
-  const exemples: Record<Niveau, string> = {
-    commune: '5 caractères, ex. « 42218 » ou « 2A004 »',
-    epci: 'numéro SIREN à 9 chiffres, ex. « 200046977 »',
-    departement: 'ex. « 42 », « 2A » ou « 971 »',
-    region: 'ex. « 84 » ou « 01 »',
-    france: `« ${CODE_FRANCE} »`,
-  };
-  return new ParametreInvalideError('code', `Code « ${code.slice(0, 30)} » invalide pour le niveau ${LIBELLES_NIVEAUX[niveau].toLowerCase()} : ${exemples[niveau]}.`);
-}
-
-function json(status: number, corps: unknown | ErreurReponse, correlationId: string, extra: Record<string, string> = {}): ApiReponse {
+function entetes(status: number, correlationId: string): Record<string, string> {
   return {
-    status,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': status === 200 ? 'public, max-age=300' : 'no-store',
-      'x-correlation-id': correlationId,
-      'x-content-type-options': 'nosniff',
-      ...extra,
-    },
-    body: JSON.stringify(corps),
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': status === 200 ? 'public, max-age=300' : 'no-store',
+    'x-correlation-id': correlationId,
+    'x-content-type-options': 'nosniff',
   };
+}
+
+function json(status: number, corps: ErreurReponse, correlationId: string, extra: Record<string, string> = {}): ApiReponse {
+  return { status, headers: { ...entetes(status, correlationId), ...extra }, body: JSON.stringify(corps) };
 }

@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime.ts';
 import { createMartsReader } from './marts-reader.ts';
+import { createIndicateursQueries } from './indicateurs.ts';
 import { createQueries } from './queries.ts';
 import { createSources } from './sources.ts';
 import { createApiRouter, type Journal } from './router.ts';
@@ -8,5 +9,5 @@ import { createApiRouter, type Journal } from './router.ts';
 export function createApi(runtime: Runtime, options: { ttlMs?: number; journal?: Journal } = {}) {
   const marts = createMartsReader(runtime, { ttlMs: options.ttlMs });
   const sources = createSources(runtime, { ttlMs: options.ttlMs });
-  return createApiRouter(createQueries(runtime, marts), { journal: options.journal, sources });
+  return createApiRouter(createQueries(runtime, marts), { journal: options.journal, sources, indicateurs: createIndicateursQueries(runtime, marts) });
 }

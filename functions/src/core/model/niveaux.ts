@@ -3,7 +3,7 @@
  * (`'01'`, `'2A'`, `'971'`, EPCI SIREN `'200000172'`); they are never parsed as numbers.
  */
 
-export const NIVEAUX = ['commune', 'epci', 'departement', 'region', 'france'] as const;
+export const NIVEAUX = ['commune', 'epci', 'departement', 'region', 'france', 'cls'] as const;
 export type Niveau = (typeof NIVEAUX)[number];
 
 /** French labels for the UI. */
@@ -13,6 +13,14 @@ export const LIBELLES_NIVEAUX: Readonly<Record<Niveau, string>> = {
   departement: 'Département',
   region: 'Région',
   france: 'France',
+  cls: 'CLS',
+};
+
+/** Long labels, where the short one is an acronym. */
+export const INTITULES_NIVEAUX: Readonly<Record<Niveau, string>> = {
+  ...LIBELLES_NIVEAUX,
+  epci: 'Établissement public de coopération intercommunale',
+  cls: 'Contrat local de santé',
 };
 
 export const CODE_FRANCE = 'FR';
@@ -27,6 +35,8 @@ const CODE_PATTERNS: Readonly<Record<Niveau, RegExp>> = {
   // 2 digits (01..94) or 3 digits for the collectivités d'outre-mer (975..989).
   region: /^(?:\d{2}|9[78]\d)$/,
   france: /^FR$/,
+  // CLS perimeter: `CLS-78-VGP` (latest perimeter) or `CLS-78-VGP.v1` (one version of it).
+  cls: /^[A-Z0-9][A-Z0-9-]{1,39}(?:\.v[0-9]{1,3})?$/,
 };
 
 export function isNiveau(value: unknown): value is Niveau {

@@ -15,6 +15,8 @@ const COMMUNES_LISTEES: Readonly<Record<Niveau, number>> = {
   departement: 10_000,
   region: 100,
   france: 100,
+  // the communes of a CLS perimeter are not served yet
+  cls: 0,
 };
 
 export type ChargementCommunes =
@@ -36,7 +38,7 @@ export const load: PageLoad = async ({ params, fetch }) => {
   const { niveau, code } = params;
   if (!isNiveau(niveau)) {
     error(404, 'Territoire introuvable', {
-      detail: `« ${niveau} » n'est pas un niveau de territoire connu (commune, epci, departement, region, france).`,
+      detail: `« ${niveau} » n'est pas un niveau de territoire connu (commune, epci, departement, region, france, cls).`,
     });
   }
   const maximum = COMMUNES_LISTEES[niveau];
