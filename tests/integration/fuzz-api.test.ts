@@ -87,8 +87,8 @@ const CODES: Record<string, readonly string[]> = {
   france: ['FR', 'fr', 'XX'],
   cls: ['CLS-78-VGP', 'CLS-78-VGP.v1', 'cls-1'],
 };
-const SOUS = ['profil', 'series', 'communes', 'valeurs', 'PROFIL', 'profil/x', ''];
-const CLES = ['niveau', 'periode', 'format', 'indicateur', 'departement', 'region', 'q', 'limite', 'tri', 'ordre', 'decalage', 'x', '', '__proto__', 'constructor'];
+const SOUS = ['profil', 'series', 'communes', 'valeurs', 'inegalites', 'PROFIL', 'profil/x', ''];
+const CLES = ['niveau', 'periode', 'format', 'indicateur', 'departement', 'region', 'q', 'limite', 'tri', 'ordre', 'decalage', 'date', 'code', 'x', '', '__proto__', 'constructor'];
 const VALEURS: Record<string, readonly string[]> = {
   niveau: ['departement', 'region', 'france', 'commune', 'cls', 'canton'],
   periode: ['2013-2018', '2019', '2021', '2023', '1789', '2019-'],
@@ -116,7 +116,7 @@ function requete(g: ReturnType<typeof generateur>, methodes: readonly string[]):
     const niveau = segment(NIVEAUX);
     chemin = `/api/territoires/${niveau}/${segment(CODES[niveau] ?? CODES.commune!)}${rnd(4) === 0 ? '' : `/${segment(SOUS)}`}`;
   } else if (forme < 9) {
-    chemin = un(['/api/indicateurs', '/api/territoires', '/api/sources', '/api', '/', '/api/', '//api//indicateurs', '/api/indicateurs/']);
+    chemin = un(['/api/cls/couverture', '/api/cls/epci-non-couverts', `/api/cls/${hostile()}`, '/api/indicateurs', '/api/territoires', '/api/sources', '/api', '/', '/api/', '//api//indicateurs', '/api/indicateurs/']);
   } else {
     chemin = `/${Array.from({ length: 1 + rnd(6) }, () => hostile()).join('/')}`;
   }

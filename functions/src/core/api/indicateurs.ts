@@ -1,5 +1,5 @@
 import { sqlPath } from '../duckdb/duckdb.ts';
-import { ParametreInvalideError, TerritoireInconnuError } from '../errors.ts';
+import { LacNonPretError, ParametreInvalideError, TerritoireInconnuError } from '../errors.ts';
 import { indicateur as indicateurParId, INDICATEURS } from '../indicateurs/registry.ts';
 import { LIBELLES_THEMES, PORTRAITS, THEMES, type DefinitionIndicateur } from '../indicateurs/types.ts';
 import type {
@@ -16,6 +16,9 @@ import type {
 } from '../model/api-types.ts';
 import { CODE_FRANCE, NIVEAUX, type Niveau } from '../model/niveaux.ts';
 import type { Runtime } from '../runtime.ts';
+import { couvertureCls, epciNonCouverts, INDICATEURS_BESOIN, type CouvertureResultat, type EpciNonCouvertsResultat, type NiveauCouverture } from '../cls/couverture.ts';
+import { inegalitesTerritoire, PROXY_DEFAVORISATION, type ResultatInegalites } from '../inegalites/inegalites.ts';
+import { derniereVersion, lireManifesteDataset } from '../lake/manifeste.ts';
 import communesSql from './indicateur-communes.sql';
 import libellesSql from './libelles.sql';
 import profilSql from './indicateur-profil.sql';
@@ -38,6 +41,12 @@ export interface IndicateursQueries {
   profil(niveau: Niveau, code: string): Promise<ProfilReponse>;
   series(niveau: Niveau, code: string, id: string): Promise<SeriesReponse>;
   communes(niveau: Niveau, code: string, id: string, periode: string | null): Promise<CommunesIndicateurReponse>;
+  /** Distribution of an indicator across the territory's communes, and its gradient over the deprivation proxy. */
+  inegalites(niveau: Niveau, code: string, id: string, periode: string | null): Promise<ResultatInegalites>;
+  /** CLS coverage at a date, per département, région or France (registry of the lake). */
+  couverture(options: { date: string; niveau: NiveauCouverture; code?: string }): Promise<CouvertureResultat>;
+  /** EPCI without a CLS in force at a date, ranked by need. */
+  epciNonCouverts(options: { date: string; departement?: string; region?: string; limite: number }): Promise<EpciNonCouvertsResultat>;
 }
 
 export interface ValeursOptions {
@@ -122,7 +131,53 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
     }
   };
 
+  const fichierTerritoires = async (etat: EtatMarts) => runtime.storage.localPath(etat.manifeste.marts.territoires.cle);
+  const fichierRegistre = async (): Promise<string | null> => {
+    const m = await lireManifesteDataset(runtime.storage, 'registre-cls');
+    const v = m ? derniereVersion(m) : null;
+    return v ? runtime.storage.localPath(v.cleParquet) : null;
+  };
+  const registreObligatoire = async (): Promise<string> => {
+    const f = await fichierRegistre();
+    if (!f) throw new LacNonPretError('registre des CLS absent du lac : importez le fichier de l’ARS (format registre-cls)');
+    return f;
+  };
+
   return {
+    async inegalites(niveau, code, id, periode) {
+      const etat = await marts.etat();
+      const d = definition(id);
+      const mart = etat.indicateurs.get(d.id);
+      if (!mart) throw new ParametreInvalideError('indicateur', `Indicateur « ${d.id} » non calculé dans les marts actuels.`);
+      const proxy = etat.indicateurs.get(PROXY_DEFAVORISATION.indicateur)?.fichier ?? null;
+      const args = {
+        fichierIndicateur: mart.fichier,
+        fichierProxy: proxy,
+        fichierTerritoires: await fichierTerritoires(etat),
+        fichierRegistreCls: niveau === 'cls' ? await fichierRegistre() : null,
+        niveau,
+        code,
+        ...(periode === null ? {} : { periode }),
+      };
+      return db.session((s) => inegalitesTerritoire(s, args));
+    },
+
+    async couverture(options) {
+      const etat = await marts.etat();
+      const fichiers = { registre: await registreObligatoire(), territoires: await fichierTerritoires(etat) };
+      return db.session((s) => couvertureCls(s, fichiers, options));
+    },
+
+    async epciNonCouverts(options) {
+      const etat = await marts.etat();
+      const indicateurs = INDICATEURS_BESOIN.flatMap((id) => {
+        const m = etat.indicateurs.get(id);
+        return m ? [m.fichier] : [];
+      });
+      const fichiers = { registre: await registreObligatoire(), territoires: await fichierTerritoires(etat), indicateurs };
+      return db.session((s) => epciNonCouverts(s, fichiers, options));
+    },
+
     async version() {
       return (await marts.etat()).version;
     },

@@ -4,6 +4,7 @@ import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
 import { isCodeValide, isNiveau, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import { createCacheLru } from './cache-lru.ts';
 import { TYPE_CSV } from './csv.ts';
+import type { NiveauCouverture } from '../cls/couverture.ts';
 import { estIndicateur, NIVEAUX_FILTRE_DEPARTEMENT, NIVEAUX_FILTRE_REGION, type IndicateursQueries } from './indicateurs.ts';
 import { autoriser, choix, codeInvalide, codeParametre, decoderChemin, entier, format, lireParametres, niveauInvalide, texte } from './parametres.ts';
 import type { CommunesOptions, Queries } from './queries.ts';
@@ -110,6 +111,7 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
     }
     if (api === 'api' && ressource === 'indicateurs' && indicateurs) return routeIndicateurs(indicateurs, segments.slice(2), params);
     if (api === 'api' && ressource === 'territoires' && segments.length <= 5) return routeTerritoires(segments.slice(2), params);
+    if (api === 'api' && ressource === 'cls' && indicateurs && segments.length === 3) return routeCls(indicateurs, segments[2]!, params);
     throw new RessourceInconnueError(`/${segments.join('/').slice(0, 200)}`);
   }
 
@@ -171,6 +173,11 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
       autoriser(params, `${chemin}/profil`, ['format']);
       return profil(indicateurs, niveau, code, format(params));
     }
+    if (indicateurs && sousRessource === 'inegalites') {
+      autoriser(params, `${chemin}/inegalites`, ['indicateur', 'periode']);
+      const id = texte(params, 'indicateur', true)!;
+      return enJson(await indicateurs.inegalites(niveau, code, id, texte(params, 'periode', false)));
+    }
     if (indicateurs && sousRessource === 'series') {
       autoriser(params, `${chemin}/series`, ['indicateur', 'format']);
       const id = texte(params, 'indicateur', true)!;
@@ -200,6 +207,25 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
     const sortie = format(params);
     const r = await queries.communes(niveau, code, options);
     return sortie === 'csv' ? enCsv(communesCsv(r), `communes-${niveau}-${code}.csv`) : enJson(r);
+  }
+
+  /** ARS monitoring: `/api/cls/couverture` and `/api/cls/epci-non-couverts` (date defaults to today). */
+  async function routeCls(iq: IndicateursQueries, quoi: string, params: Map<string, string>): Promise<Corps> {
+    const date = texte(params, 'date', false) ?? new Date().toISOString().slice(0, 10);
+    if (quoi === 'couverture') {
+      autoriser(params, '/api/cls/couverture', ['date', 'niveau', 'code']);
+      const niveau = texte(params, 'niveau', false) ?? 'departement';
+      const code = texte(params, 'code', false);
+      return enJson(await iq.couverture({ date, niveau: niveau as NiveauCouverture, ...(code === null ? {} : { code }) }));
+    }
+    if (quoi === 'epci-non-couverts') {
+      autoriser(params, '/api/cls/epci-non-couverts', ['date', 'departement', 'region', 'limite']);
+      const departement = texte(params, 'departement', false);
+      const region = texte(params, 'region', false);
+      const limite = entier(params, 'limite', { defaut: 50, min: 1, max: 1000 });
+      return enJson(await iq.epciNonCouverts({ date, limite, ...(departement === null ? {} : { departement }), ...(region === null ? {} : { region }) }));
+    }
+    throw new RessourceInconnueError(`/api/cls/${quoi.slice(0, 50)}`);
   }
 
   async function profil(iq: IndicateursQueries, niveau: Niveau, code: string, sortie: 'json' | 'csv'): Promise<Corps> {
