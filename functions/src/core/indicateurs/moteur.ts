@@ -119,7 +119,6 @@ export async function executerMoteur(
   let masquesSecondaires = 0;
   const chrono = (etape: keyof typeof duree, depuis: number) => {
     duree[etape] += performance.now() - depuis;
-    if (process.env.DEBUG_MOTEUR) console.error(etape, Math.round(performance.now() - depuis), lot.length);
     return performance.now();
   };
   const creerBriques = () =>
@@ -138,7 +137,6 @@ export async function executerMoteur(
       await s.run(`INSERT INTO briques SELECT $indicateur, * FROM (${r.sql})`, parametres);
     }
     lot.push(definition.id);
-    if (process.env.DEBUG_MOTEUR) console.error('  briques', definition.id, Math.round(performance.now() - t));
     t = chrono('briques', t);
     const [{ n } = { n: 0 }] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM briques');
     if (n < BRIQUES_PAR_LOT && rang < INDICATEURS.length - 1) continue;
