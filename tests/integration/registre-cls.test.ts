@@ -159,6 +159,34 @@ describe('the sample registry in the lake', () => {
   });
 });
 
+describe('the CLS perimeters mart (for the API)', () => {
+  it('lists the communes of every perimeter version and of the latest one, EPCI members expanded', async () => {
+    const manifeste = (await getJson<{ marts: { perimetresCls?: { cle: string } } }>(runtime.storage, CLE_MANIFESTE_MARTS))!;
+    expect(manifeste.marts.perimetresCls).toBeDefined();
+    const fichier = await runtime.storage.localPath(manifeste.marts.perimetresCls!.cle);
+    const lignes = await runtime.db.all<{ code: string; code_commune: string; rang: number }>(
+      `SELECT code, code_commune, (row_number() OVER ())::INTEGER AS rang FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`,
+    );
+    const attendu = new Map<string, Set<string>>();
+    const derniere = new Map<string, number>();
+    for (const l of registre) derniere.set(l.code, Math.max(derniere.get(l.code) ?? 0, Number(l.version)));
+    for (const l of registre) {
+      const communes = l.type === 'epci' ? (membresEpci.get(l.membre) ?? []) : [l.membre];
+      const codes = [`${l.code}.v${l.version}`, ...(derniere.get(l.code) === Number(l.version) ? [l.code] : [])];
+      for (const c of codes) for (const commune of communes) attendu.set(c, (attendu.get(c) ?? new Set()).add(commune));
+    }
+    const obtenu = new Map<string, Set<string>>();
+    for (const l of lignes) obtenu.set(l.code, (obtenu.get(l.code) ?? new Set()).add(l.code_commune));
+    expect(obtenu).toEqual(attendu);
+    // version 1 of Versailles Grand Parc: its three communes; the latest: the whole EPCI
+    expect([...obtenu.get('CLS-78-VGP.v1')!].sort()).toEqual(['78158', '78646', '78686']);
+    expect(obtenu.get('CLS-78-VGP')!.size).toBe(membresEpci.get('247800584')!.length);
+    // sorted by perimeter, then commune (the API reads one perimeter's range)
+    const cles = lignes.map((l) => `${l.code} ${l.code_commune}`);
+    expect(cles).toEqual([...cles].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+});
+
 describe('couvertureCls on the real sample: coverage at a date', () => {
   it.each(DATES.flatMap((d) => (['departement', 'region', 'france'] as const).map((n) => [d, n] as const)))('%s, every %s', async (date, niveau) => {
     const r = await session((s) => couvertureCls(s, fichiers, { date, niveau }));

@@ -1,11 +1,13 @@
 -- Every brick summed into every territory that contains it (methods.md §1.1: numerators and
 -- denominators are summed, never rates averaged). Inputs: briques, defs, appartenance
 -- (code_commune → every territory holding it, the commune itself included), appartenance_dep
--- (département → département, région, France), populations, populations_territoires.
+-- (département → département, région, France), population_communes (code_commune, pmun),
+-- populations_territoires.
 -- A brick enters the sums only when it carries what its method needs; the others are counted
 -- to report coverage (share of the territory's population whose commune has a value).
--- inlined (not materialised): each use reads the bricks it needs
-WITH b AS NOT MATERIALIZED (
+-- Commune rows are a view over the bricks (never copied: they are most of the rows); only the
+-- sums above the commune are materialised (agrege_territoires). `agrege` is their union.
+CREATE OR REPLACE TEMP VIEW briques_agregeables AS
     SELECT
         br.*,
         d.methode,
@@ -19,15 +21,9 @@ WITH b AS NOT MATERIALIZED (
     FROM briques AS br
     JOIN defs AS d USING (indicateur)
     -- published values are not summed: they are the producer's own figures for a territory
-    WHERE NOT br.publie
-),
-pop AS (
-    SELECT code_commune, sum(pmun) AS pmun
-    FROM populations
-    WHERE code_commune IS NOT NULL
-    GROUP BY code_commune
-),
-communes AS (
+    WHERE NOT br.publie;
+
+CREATE OR REPLACE TEMP VIEW agrege_communes AS
     -- a commune's own row: its brick (one per commune, period and age band, see briques.md)
     SELECT
         b.indicateur,
@@ -52,16 +48,17 @@ communes AS (
         b.statut = 'partiel' AND b.utilisable AS partiel_source,
         b.source,
         b.millesime
-    FROM b
-    LEFT JOIN pop ON pop.code_commune = b.code
+    FROM briques_agregeables AS b
+    LEFT JOIN population_communes AS pop ON pop.code_commune = b.code
     WHERE b.niveau = 'commune'
-        AND b.code IS NOT NULL
-),
-membres AS (
+        AND b.code IS NOT NULL;
+
+CREATE OR REPLACE TEMP TABLE agrege_territoires AS
+WITH membres AS (
     SELECT b.*, a.niveau AS niveau_t, a.code AS code_t, pop.pmun
-    FROM b
+    FROM briques_agregeables AS b
     JOIN appartenance AS a ON a.code_commune = b.code
-    LEFT JOIN pop ON pop.code_commune = b.code
+    LEFT JOIN population_communes AS pop ON pop.code_commune = b.code
     WHERE b.niveau = 'commune'
         AND a.niveau <> 'commune'
         -- a published-only value without approximation is not aggregated above the commune
@@ -71,14 +68,12 @@ membres AS (
     -- (a département brick covers the département's population: a région or France made of some
     -- départements only is then partial, not complete)
     SELECT b.*, a.niveau, a.code, CASE WHEN b.niveau = 'departement' THEN pd.population END
-    FROM b
+    FROM briques_agregeables AS b
     JOIN appartenance_dep AS a ON a.code_departement = b.code_departement
     LEFT JOIN populations_territoires AS pd ON pd.niveau = 'departement' AND pd.code = b.code_departement
     WHERE b.niveau = 'departement'
         OR (b.niveau = 'commune' AND b.code IS NULL)
 )
-SELECT * FROM communes
-UNION ALL
 -- every territory above the commune: sums of its bricks
 SELECT
     indicateur,
@@ -106,4 +101,9 @@ SELECT
     min(source) AS source,
     max(millesime) AS millesime
 FROM membres
-GROUP BY indicateur, niveau_t, code_t, periode, age
+GROUP BY indicateur, niveau_t, code_t, periode, age;
+
+CREATE OR REPLACE TEMP VIEW agrege AS
+SELECT * FROM agrege_communes
+UNION ALL
+SELECT * FROM agrege_territoires;

@@ -77,6 +77,8 @@ export async function preparerEtExecuter(
      GROUP BY ALL`,
     { millesime: sources.millesimePopulations },
   );
+  await s.run(`CREATE OR REPLACE TEMP TABLE population_communes AS
+     SELECT code_commune, sum(pmun) AS pmun FROM populations WHERE code_commune IS NOT NULL GROUP BY code_commune`);
   await s.run(`CREATE OR REPLACE TEMP TABLE cls_source (
       code_cls VARCHAR, libelle VARCHAR, version INTEGER, date_debut DATE, date_fin DATE, type_membre VARCHAR, code_membre VARCHAR)`);
   if (sources.cls) {

@@ -22,5 +22,9 @@ export const SEPARATEUR_POIDS = '|';
 
 /** Commune values of a non-additive variable with their weight (see valeurs-communales.sql). */
 export function valeursCommunales(args: { datasets: string[]; variable: string; poids: string[] }): RequeteIndicateur {
-  return { sql: valeursCommunalesSql, parametres: { datasets: args.datasets, variable: args.variable, liste_poids: args.poids.join(SEPARATEUR_POIDS) } };
+  return {
+    sql: valeursCommunalesSql,
+    parametres: { datasets: args.datasets, variable: args.variable, liste_poids: args.poids.join(SEPARATEUR_POIDS) },
+    famille: 'valeurs-communales',
+  };
 }

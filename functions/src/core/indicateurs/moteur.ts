@@ -84,6 +84,20 @@ export interface EtapeMoteur {
 /** Bricks held before a batch is processed: bounds memory (one Filosofi indicator is ~250 k). */
 const BRIQUES_PAR_LOT = 1_200_000;
 
+/** Indicators of one family run as one query (bounds the batch's growth between two checks). */
+const INDICATEURS_PAR_FAMILLE = 4;
+
+/** Runs the requetes of several indicators of one family as one query (see RequeteIndicateur.famille). */
+async function executerFamille(s: Session, sql: string, lignes: readonly Params[]): Promise<void> {
+  const [premiere, ...autres] = lignes;
+  if (!premiere) return;
+  const noms = Object.keys(premiere);
+  // the parameter table's column types are those DuckDB gives the first row's values
+  await s.run(`CREATE OR REPLACE TEMP TABLE requetes_lot AS SELECT ${noms.map((n) => `$${n} AS ${n}`).join(', ')}`, premiere);
+  for (const l of autres) await s.run(`INSERT INTO requetes_lot BY NAME SELECT ${noms.map((n) => `$${n} AS ${n}`).join(', ')}`, l);
+  await s.run(`INSERT INTO briques ${sql}`);
+}
+
 export interface FichierIndicateur {
   indicateur: string;
   fichier: string;
@@ -128,26 +142,42 @@ export async function executerMoteur(
 
   let lot: string[] = [];
   await creerBriques();
+  // family requetes waiting to run as one query: famille → SQL and one parameter row per indicator
+  const enAttente = new Map<string, { sql: string; lignes: Params[] }>();
+  const familles = (i: number) => new Set((INDICATEURS[i]?.requetes ?? []).flatMap((r) => (r.famille ? [r.famille] : [])));
   for (const [rang, { definition, requetes }] of INDICATEURS.entries()) {
     let t = performance.now();
     for (const r of requetes) {
       const parametres: Params = { indicateur: definition.id };
       // lists are bound as DuckDB lists (their element type is read from the values)
       for (const [cle, valeur] of Object.entries(r.parametres)) parametres[cle] = Array.isArray(valeur) ? listValue(valeur) : valeur;
-      await s.run(`INSERT INTO briques SELECT $indicateur, * FROM (${r.sql})`, parametres);
+      if (r.famille) {
+        const f = enAttente.get(r.famille) ?? { sql: r.sql, lignes: [] };
+        f.lignes.push(parametres);
+        enAttente.set(r.famille, f);
+      } else {
+        await s.run(`INSERT INTO briques SELECT $indicateur, * FROM (${r.sql})`, parametres);
+      }
     }
     lot.push(definition.id);
+    const suivantes = familles(rang + 1);
+    for (const [famille, f] of enAttente) {
+      if (f.lignes.length < INDICATEURS_PAR_FAMILLE && suivantes.has(famille)) continue;
+      await executerFamille(s, f.sql, f.lignes);
+      enAttente.delete(famille);
+    }
     t = chrono('briques', t);
+    if (enAttente.size > 0) continue;
     const [{ n } = { n: 0 }] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM briques');
     if (n < BRIQUES_PAR_LOT && rang < INDICATEURS.length - 1) continue;
 
     // The batch, set-based: aggregation, values and intervals, secrecy, comparisons.
     await construireStandard(s);
-    await s.run(`CREATE OR REPLACE TEMP TABLE agrege AS ${agregationSql}`);
+    await executerScript(s, agregationSql);
     t = chrono('agregation', t);
     await completerPoissonExact(s, exacts);
     await s.run(`CREATE OR REPLACE TEMP TABLE resultats AS ${resultatsSql}`, { z });
-    await s.run('DROP TABLE agrege');
+    await s.run('DROP TABLE agrege_territoires');
     t = chrono('valeurs', t);
     masquesSecondaires += await appliquerSecret(s);
     t = chrono('secret', t);

@@ -111,6 +111,12 @@ export type ParametreSql = string | number | string[] | number[];
 export interface RequeteIndicateur {
   sql: string;
   parametres: Record<string, ParametreSql>;
+  /**
+   * A family's requetes share one SQL that reads its parameters from the table `requetes_lot`
+   * (`indicateur`, then the parameters) and returns `indicateur` first: the engine runs the
+   * requetes of consecutive indicators of a family as one query (one scan, one weight join).
+   */
+  famille?: string;
 }
 
 /** A definition plus the SQL producing its bricks (see briques.md), united by the engine. */

@@ -146,6 +146,7 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
   const workDir = await mkdtemp(path.join(runtime.tmpDir, 'compute-'));
   try {
     const fichierTerritoires = path.join(workDir, 'territoires.parquet');
+    const fichierPerimetresCls = path.join(workDir, 'perimetres-cls.parquet');
     const dossierIndicateurs = path.join(workDir, 'indicateurs');
     await mkdir(dossierIndicateurs);
     const { rapport, harmonisations, moteur } = await runtime.db.session(async (s) => {
@@ -209,11 +210,15 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
         millesimePopulations: populations.millesime,
       };
       const moteur = await preparerEtExecuter(s, sources, dossierIndicateurs);
+      // CLS perimeters (every version and the latest) with their communes, for the API.
+      await s.run(`COPY (SELECT code, libelle, code_commune FROM cls_communes ORDER BY code, code_commune) TO ${sqlPath(fichierPerimetresCls)} (FORMAT parquet, COMPRESSION zstd)`);
       return { rapport, harmonisations, moteur };
     });
 
     const cle = cleMart('territoires', plan.empreinteTerritoires);
     const objet = await runtime.storage.putFile(cle, fichierTerritoires, { contentType: 'application/vnd.apache.parquet' });
+    const clePerimetres = cleMart('perimetres-cls', plan.empreinteIndicateurs);
+    const perimetres = await runtime.storage.putFile(clePerimetres, fichierPerimetresCls, { contentType: 'application/vnd.apache.parquet' });
     const indicateurs: ManifesteMarts['marts']['indicateurs'] = {};
     for (const f of moteur.fichiers) {
       const cleIndicateur = cleMart(`indicateurs/${f.indicateur}`, plan.empreinteIndicateurs);
@@ -235,6 +240,7 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
       marts: {
         territoires: { cle, etag: objet.etag },
         indicateurs,
+        perimetresCls: { cle: clePerimetres, etag: perimetres.etag },
       },
       moteur: { etapes: moteur.etapes, masquesSecondaires: moteur.masquesSecondaires, cls: moteur.cls, lignes: moteur.lignes },
       population: {

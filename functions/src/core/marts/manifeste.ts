@@ -32,6 +32,12 @@ export interface ManifesteMarts {
     territoires: { cle: string; etag: string };
     /** One file per indicator: every value of every territory and period (canonical shape). */
     indicateurs: Record<string, { cle: string; etag: string; lignes: number }>;
+    /**
+     * CLS perimeters and their communes (`code`, `libelle`, `code_commune`, sorted by code then
+     * commune): one territory per perimeter version (`<id>.v<n>`) and one for the latest (`<id>`).
+     * Absent from lakes computed before it existed.
+     */
+    perimetresCls?: { cle: string; etag: string };
   };
   /** Time per stage of the indicator engine, secondary masks, CLS perimeters used. */
   moteur: { etapes: Array<{ etape: string; ms: number }>; masquesSecondaires: number; cls: number; lignes: number };
