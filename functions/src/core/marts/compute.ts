@@ -16,6 +16,9 @@ import { empreinteRegistre, preparerEtExecuter, type SourcesMoteur } from '../in
 import type { EtapeMoteur } from '../indicateurs/moteur.ts';
 import type { ManifesteMarts, PassageRapport } from './manifeste.ts';
 
+/** Dataset versions harmonised at the same time (2 cores: DuckDB in one, TypeScript in the other). */
+const HARMONISATIONS_EN_PARALLELE = 2;
+
 /** Increment when the marts' shape or rules change: forces a recompute of unchanged inputs. */
 export const VERSION_MARTS = 1;
 
@@ -130,10 +133,11 @@ export async function martsAJour(runtime: Runtime): Promise<boolean> {
  * Computes the served marts from the lake: the territories of the current geography with their
  * population municipale at every level. Writes the Parquet marts, then the marts manifest last.
  */
-export async function calculerMarts(runtime: Runtime, options: { force?: boolean } = {}): Promise<ComputeResultat> {
+export async function calculerMarts(runtime: Runtime, options: { force?: boolean; forceIndicateurs?: boolean } = {}): Promise<ComputeResultat> {
   const plan = await planifier(runtime);
   const precedent = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
-  if (!options.force && estAJour(precedent, plan)) return { statut: 'inchange', manifeste: precedent };
+  // force: everything again; forceIndicateurs: the indicators again, harmonised measures reused
+  if (!options.force && !options.forceIndicateurs && estAJour(precedent, plan)) return { statut: 'inchange', manifeste: precedent };
   const { populations, mouvements } = plan;
   const referentiel = chargerReferentiel();
   const cogSource = populations.cogSource ?? MILLESIME_COG_COURANT;
@@ -149,17 +153,25 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
     const fichierPerimetresCls = path.join(workDir, 'perimetres-cls.parquet');
     const dossierIndicateurs = path.join(workDir, 'indicateurs');
     await mkdir(dossierIndicateurs);
-    const { rapport, harmonisations, moteur } = await runtime.db.session(async (s) => {
-      const mvts = mouvements ? await lireMouvements(s, await runtime.storage.localPath(mouvements.cleParquet)) : [];
-      // Measure datasets on the current COG: only the versions whose inputs changed.
-      const harmonisations: Record<string, Harmonisation & { empreinte: string }> = {};
-      for (const h of plan.harmonisations) {
-        const deja = options.force ? undefined : precedent?.harmonisations?.[h.cle];
-        harmonisations[h.cle] =
-          deja?.empreinte === h.empreinte
-            ? deja
-            : { ...(await harmoniser(runtime, s, { dataset: h.dataset, cleVersion: h.cleVersion, version: h.version, mouvements: mvts, empreinte: h.empreinte, workDir })), empreinte: h.empreinte };
-      }
+    const mvts = mouvements ? await runtime.db.session(async (s) => lireMouvements(s, await runtime.storage.localPath(mouvements.cleParquet))) : [];
+    // Measure datasets on the current COG: only the versions whose inputs changed, two at a time
+    // (each in its own session: one's TypeScript passage overlaps the other's DuckDB work).
+    const harmonisations: Record<string, Harmonisation & { empreinte: string }> = {};
+    const aFaire = plan.harmonisations.filter((h) => {
+      const deja = options.force ? undefined : precedent?.harmonisations?.[h.cle];
+      if (deja?.empreinte === h.empreinte) harmonisations[h.cle] = deja;
+      return deja?.empreinte !== h.empreinte;
+    });
+    const file = [...aFaire];
+    const ouvrier = () =>
+      runtime.db.session(async (s) => {
+        for (let h = file.shift(); h; h = file.shift()) {
+          const args = { dataset: h.dataset, cleVersion: h.cleVersion, version: h.version, mouvements: mvts, empreinte: h.empreinte, workDir };
+          harmonisations[h.cle] = { ...(await harmoniser(runtime, s, args)), empreinte: h.empreinte };
+        }
+      });
+    await Promise.all(Array.from({ length: Math.min(HARMONISATIONS_EN_PARALLELE, aFaire.length) }, ouvrier));
+    const { rapport, moteur } = await runtime.db.session(async (s) => {
       await chargerReferentielSql(s, referentiel);
       await s.run(`CREATE TEMP TABLE pop_source AS SELECT code_source, pmun FROM read_parquet(${sqlPath(await runtime.storage.localPath(populations.cleParquet))}, hive_partitioning = false)`);
       const codes = (await s.all<{ code_source: string }>('SELECT code_source FROM pop_source ORDER BY code_source')).map((r) => r.code_source);
@@ -212,7 +224,7 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
       const moteur = await preparerEtExecuter(s, sources, dossierIndicateurs);
       // CLS perimeters (every version and the latest) with their communes, for the API.
       await s.run(`COPY (SELECT code, libelle, code_commune FROM cls_communes ORDER BY code, code_commune) TO ${sqlPath(fichierPerimetresCls)} (FORMAT parquet, COMPRESSION zstd)`);
-      return { rapport, harmonisations, moteur };
+      return { rapport, moteur };
     });
 
     const cle = cleMart('territoires', plan.empreinteTerritoires);
@@ -231,7 +243,8 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
       versionMarts: VERSION_MARTS,
       calculeLe: runtime.now().toISOString(),
       empreinteTerritoires: plan.empreinteTerritoires,
-      harmonisations,
+      // in key order, whatever order the versions were harmonised in
+      harmonisations: Object.fromEntries(Object.entries(harmonisations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       entrees: {
         populations: { millesime: populations.millesime, sha256: populations.sha256, cleParquet: populations.cleParquet, cogSource },
         mouvements: mouvements ? { millesime: mouvements.millesime, sha256: mouvements.sha256, cleParquet: mouvements.cleParquet, cogSource: mouvements.cogSource } : null,
@@ -281,6 +294,22 @@ async function lireMouvements(s: Session, fichier: string): Promise<Mouvement[]>
   return rows.map((r) => ({ mod: r.mod, dateEffet: r.date_eff, typeAvant: r.typecom_av, codeAvant: r.com_av, typeApres: r.typecom_ap, codeApres: r.com_ap }));
 }
 
+const INDEX = new WeakMap<Referentiel, { courantes: Set<string>; arrondissements: Map<string, string>; deleguees: Map<string, string> }>();
+
+/** Lookups of the referential, built once (construirePassage runs several times per dataset version). */
+function index(referentiel: Referentiel) {
+  let i = INDEX.get(referentiel);
+  if (!i) {
+    i = {
+      courantes: new Set(referentiel.communes.map((c) => c.code)),
+      arrondissements: new Map(referentiel.arrondissementsMunicipaux.map((a) => [a.code, a.commune])),
+      deleguees: new Map(referentiel.communesDelegueesAssociees.map((d) => [d.code, d.commune])),
+    };
+    INDEX.set(referentiel, i);
+  }
+  return i;
+}
+
 /**
  * Places every source code in a current commune: a PLM arrondissement in its commune; any other
  * code through the commune movements, then through the current communes déléguées/associées.
@@ -292,9 +321,7 @@ export function construirePassage(
   cogSource: number,
   referentiel: Referentiel,
 ): { lignes: Array<[string, string | null, string]>; rapport: PassageRapport } {
-  const courantes = new Set(referentiel.communes.map((c) => c.code));
-  const arrondissements = new Map(referentiel.arrondissementsMunicipaux.map((a) => [a.code, a.commune]));
-  const deleguees = new Map(referentiel.communesDelegueesAssociees.map((d) => [d.code, d.commune]));
+  const { courantes, arrondissements, deleguees } = index(referentiel);
   const passage = passerAuCogCourant(codes, mouvements, cogSource, MILLESIME_COG_COURANT);
   const lignes: Array<[string, string | null, string]> = [];
   const rapport: PassageRapport = { codesSource: codes.length, identiques: 0, arrondissements: 0, transferes: [], nonPlaces: [], scindes: [] };
