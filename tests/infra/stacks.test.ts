@@ -177,13 +177,18 @@ describe('PipelineStack', () => {
     );
   });
 
-  it('grants S3 access by prefix only, with no wildcard action and no delete', () => {
+  it('grants S3 access by prefix only, with no wildcard action; only the compute deletes, and only under marts/', () => {
     const statements = resourcesOf(pipeline, 'AWS::IAM::Policy')
       .filter(([id]) => id.startsWith('IngestExtract') || id.startsWith('ComputeIndicateurs'))
       .flatMap(([, policy]) => (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[] }> }).Statement);
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
     expect(new Set(actions.filter((a) => a.startsWith('s3:')))).toEqual(
-      new Set(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListBucket']),
+      new Set(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListBucket', 's3:DeleteObject']),
+    );
+    const suppressions = resourcesOf(pipeline, 'AWS::IAM::Policy').flatMap(([id, policy]) =>
+      (policy.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement.filter((st) =>
+        (Array.isArray(st.Action) ? st.Action : [st.Action]).includes('s3:DeleteObject'),
+      ).map((st) => [id.replace(/[0-9A-F]{8}$/, ''), st.Resource] as const),
     );
     const objectArn = (pattern: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', LAKE_BUCKET_IMPORT, `/${pattern}`]] });
     // (Statements, actions and resources come out sorted: @aws-cdk/aws-iam:minimizePolicies.)
@@ -200,9 +205,12 @@ describe('PipelineStack', () => {
         Statement: Match.arrayWith([
           { Sid: 'LireObjetsLac', Effect: 'Allow', Action: 's3:GetObject', Resource: [objectArn('lake/*'), objectArn('marts/*')] },
           { Sid: 'EcrireObjetsLac', Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Resource: objectArn('marts/*') },
+          { Sid: 'SupprimerObjetsLac', Effect: 'Allow', Action: 's3:DeleteObject', Resource: objectArn('marts/*') },
         ]),
       },
     });
+    // one statement deletes, the compute's, on marts/* only
+    expect(suppressions.map(([id, r]) => [id.startsWith('ComputeIndicateurs'), r])).toEqual([[true, objectArn('marts/*')]]);
     // Our functions' roles carry no AWS managed policy (logs go to their own log group only).
     for (const [id, role] of resourcesOf(pipeline, 'AWS::IAM::Role')) {
       if (id.startsWith('IngestExtract') || id.startsWith('ComputeIndicateurs')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();

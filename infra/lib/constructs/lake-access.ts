@@ -22,6 +22,8 @@ export interface LakeAccess {
   readonly read?: readonly string[];
   /** `s3:PutObject` (single and multipart uploads) and `s3:AbortMultipartUpload`. */
   readonly write?: readonly string[];
+  /** `s3:DeleteObject` on these key patterns (the compute removes mart files no manifest names). */
+  readonly delete?: readonly string[];
   /**
    * `s3:ListBucket` on the bucket. The storage layer needs it even when it never lists: S3 answers
    * a GetObject/HeadObject on a missing key with 404 only to callers holding ListBucket, 403
@@ -55,6 +57,16 @@ export function grantLakeAccess(bucket: IBucket, role: IRole, access: LakeAccess
       }),
     );
     access.write.forEach((pattern) => patterns.add(pattern));
+  }
+  if (access.delete?.length) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SupprimerObjetsLac',
+        actions: ['s3:DeleteObject'],
+        resources: access.delete.map((pattern) => bucket.arnForObjects(pattern)),
+      }),
+    );
+    access.delete.forEach((pattern) => patterns.add(pattern));
   }
   if (access.list) {
     role.addToPrincipalPolicy(

@@ -90,8 +90,9 @@ export class PipelineStack extends Stack {
     grantLakeAccess(lake, this.computeIndicateurs.role, {
       read: ['lake/*', 'marts/*'],
       write: ['marts/*'],
+      delete: ['marts/*'],
       list: true,
-      why: 'le calcul lit les jeux publiés sous lake/ et les tables existantes sous marts/, et écrit les tables et leur manifeste sous marts/.',
+      why: 'le calcul lit les jeux publiés sous lake/ et les tables existantes sous marts/, écrit les tables et leur manifeste sous marts/, et supprime les tables que ni le nouveau manifeste ni le précédent ne nomment.',
     });
 
     lake.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.ingestExtract.function), {

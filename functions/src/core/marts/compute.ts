@@ -33,6 +33,8 @@ const NATURES_EPCI: Readonly<Record<string, string>> = {
 export interface ComputeResultat {
   statut: 'calcule' | 'inchange';
   manifeste: ManifesteMarts;
+  /** Mart files of older computations removed after the new manifest was written. */
+  supprimes?: number;
 }
 
 export class DonneesManquantesError extends AppError {
@@ -268,10 +270,48 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
       rapport,
     };
     await runtime.storage.put(CLE_MANIFESTE_MARTS, `${JSON.stringify(manifeste, null, 2)}\n`, { contentType: 'application/json' });
-    return { statut: 'calcule', manifeste };
+    return { statut: 'calcule', manifeste, supprimes: await nettoyerMarts(runtime, manifeste, precedent) };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** Every mart file a manifest names (any `cle` under `marts` and `harmonisations`: older manifests had other shapes). */
+function clesMarts(m: ManifesteMarts): string[] {
+  const cles: string[] = [];
+  const parcourir = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(parcourir);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'cle' && typeof x === 'string') cles.push(x);
+        else parcourir(x);
+      }
+    }
+  };
+  parcourir(m.marts);
+  parcourir(m.harmonisations);
+  return cles;
+}
+
+/**
+ * Removes the mart files that neither the new manifest nor the previous one names (files are
+ * named by the fingerprint of their inputs: every recompute with new inputs writes new ones). The
+ * previous manifest's files are kept: a reader that loaded it just before the switch can finish.
+ * A failure leaves files behind, never a broken manifest: it is reported and the compute stands.
+ */
+async function nettoyerMarts(runtime: Runtime, nouveau: ManifesteMarts, precedent: ManifesteMarts | null): Promise<number> {
+  const gardes = new Set([...clesMarts(nouveau), ...(precedent ? clesMarts(precedent) : [])]);
+  let supprimes = 0;
+  try {
+    for (const o of await runtime.storage.list('marts/')) {
+      if (o.key === CLE_MANIFESTE_MARTS || gardes.has(o.key)) continue;
+      await runtime.storage.delete(o.key);
+      supprimes += 1;
+    }
+  } catch (error) {
+    console.error(JSON.stringify({ niveau: 'warn', message: `Nettoyage des anciennes tables incomplet : ${(error as Error).message}` }));
+  }
+  return supprimes;
 }
 
 async function chargerReferentielSql(s: Session, r: Referentiel): Promise<void> {
