@@ -38,35 +38,15 @@ export interface LakeAccess {
 
 export function grantLakeAccess(bucket: IBucket, role: IRole, access: LakeAccess): void {
   const patterns = new Set<string>();
-  if (access.read?.length) {
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'LireObjetsLac',
-        actions: ['s3:GetObject'],
-        resources: access.read.map((pattern) => bucket.arnForObjects(pattern)),
-      }),
-    );
-    access.read.forEach((pattern) => patterns.add(pattern));
-  }
-  if (access.write?.length) {
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'EcrireObjetsLac',
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-        resources: access.write.map((pattern) => bucket.arnForObjects(pattern)),
-      }),
-    );
-    access.write.forEach((pattern) => patterns.add(pattern));
-  }
-  if (access.delete?.length) {
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'SupprimerObjetsLac',
-        actions: ['s3:DeleteObject'],
-        resources: access.delete.map((pattern) => bucket.arnForObjects(pattern)),
-      }),
-    );
-    access.delete.forEach((pattern) => patterns.add(pattern));
+  const statements: Array<[string, string[], readonly string[] | undefined]> = [
+    ['LireObjetsLac', ['s3:GetObject'], access.read],
+    ['EcrireObjetsLac', ['s3:PutObject', 's3:AbortMultipartUpload'], access.write],
+    ['SupprimerObjetsLac', ['s3:DeleteObject'], access.delete],
+  ];
+  for (const [sid, actions, motifs] of statements) {
+    if (!motifs?.length) continue;
+    role.addToPrincipalPolicy(new PolicyStatement({ sid, actions, resources: motifs.map((pattern) => bucket.arnForObjects(pattern)) }));
+    motifs.forEach((pattern) => patterns.add(pattern));
   }
   if (access.list) {
     role.addToPrincipalPolicy(
