@@ -9,6 +9,7 @@ import {
   finiteOrNull,
   inequalityBetweenUnits,
   interdecileRatio,
+  populationQuintiles,
   siiRii,
   wilsonIntervalAggregated,
   type QuantileRule,
@@ -322,15 +323,7 @@ function calculerDistribution(utilisees: LigneCommune[], toutes: LigneCommune[],
  * of methods.md §7.1 step 7, ordered here from the most deprived (§8.3).
  */
 export function quintilesPopulation(communes: ReadonlyArray<{ code: string; population: number; proxy: number }>): Map<string, number> {
-  const tries = [...communes].sort((a, b) => a.proxy - b.proxy || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  const total = tries.reduce((a, c) => a + c.population, 0);
-  const quintiles = new Map<string, number>();
-  let avant = 0;
-  for (const c of tries) {
-    quintiles.set(c.code, Math.min(5, Math.floor((5 * (avant + c.population / 2)) / total) + 1));
-    avant += c.population;
-  }
-  return quintiles;
+  return populationQuintiles(communes.map((c) => ({ code: c.code, population: c.population, score: c.proxy })));
 }
 
 function calculerGradient(

@@ -82,6 +82,22 @@ export function symmetricEigen(matrix: readonly (readonly number[])[]): { values
 }
 
 /**
+ * Population quintiles of a score (methods.md §7.1 step 7): units sorted by score, lowest first,
+ * ties broken by code; quintile = ⌊5·m⌋ + 1 with m the unit's cumulative-population midpoint.
+ */
+export function populationQuintiles(units: ReadonlyArray<{ code: string; population: number; score: number }>): Map<string, number> {
+  const order = [...units].sort((a, b) => a.score - b.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const total = order.reduce((s, c) => s + c.population, 0);
+  const quintiles = new Map<string, number>();
+  let before = 0;
+  for (const c of order) {
+    quintiles.set(c.code, Math.min(5, Math.floor((5 * (before + c.population / 2)) / total) + 1));
+    before += c.population;
+  }
+  return quintiles;
+}
+
+/**
  * FDep by population-weighted PCA (methods.md §7.1; Rey et al. 2009): standardise the four
  * variables with population-weighted mean and SD (denominator = total population), take the
  * first eigenvector of the weighted correlation matrix, orient it so that the unemployment
@@ -143,16 +159,7 @@ export function fdepWeightedPca(communes: readonly CommuneFdep[]): FdepResult {
   const scoreList = z.map((zc) => zc.reduce((s, x, j) => s + x * v[j]!, 0));
   const scores: Record<string, number> = {};
   communes.forEach((c, i) => (scores[c.code] = scoreList[i]!));
-  const order = communes
-    .map((c, i) => ({ code: c.code, score: scoreList[i]!, pop: c.population }))
-    .sort((a, b) => a.score - b.score || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  const populationQuintile: Record<string, number> = {};
-  let before = 0;
-  for (const c of order) {
-    const m = (before + c.pop / 2) / total;
-    populationQuintile[c.code] = Math.min(5, Math.floor(5 * m) + 1);
-    before += c.pop;
-  }
+  const populationQuintile = Object.fromEntries(populationQuintiles(communes.map((c, i) => ({ code: c.code, population: c.population, score: scoreList[i]! }))));
   const loadings = {} as Record<FdepVariable, number>;
   FDEP_VARIABLES.forEach((name, j) => (loadings[name] = v[j]!));
   return { lambda1, varianceShare: lambda1 / trace, loadings, scores, populationQuintile, means, sds, eigenvalues: eigen.values };
