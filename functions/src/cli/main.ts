@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     case 'compute':
       return avecRuntime(config, async (rt) => {
         const r = await calculerMarts(rt, { force: args.includes('--force') });
-        console.log(`${r.statut === 'calcule' ? 'Marts calculés' : 'Marts déjà à jour'} (${r.manifeste.calculeLe}).`);
+        console.log(`${r.statut === 'calcule' ? 'Marts calculés' : 'Marts déjà à jour'} (${r.manifeste.calculeLe})${r.supprimes ? ` ; ${r.supprimes} fichier(s) d’anciens calculs supprimé(s)` : ''}.`);
         return 0;
       });
     case 'bench':

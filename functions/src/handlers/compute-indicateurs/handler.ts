@@ -18,6 +18,6 @@ export async function handler(event: unknown): Promise<{ statut: 'calcule' | 'in
     force = true;
   }
   const r = await calculerMarts(runtime, { force });
-  log({ niveau: 'info', evenement: 'calcul', statut: r.statut, calculeLe: r.manifeste.calculeLe, nonPlaces: r.manifeste.rapport.nonPlaces.length });
+  log({ niveau: 'info', evenement: 'calcul', statut: r.statut, calculeLe: r.manifeste.calculeLe, nonPlaces: r.manifeste.rapport.nonPlaces.length, anciennesTablesSupprimees: r.supprimes ?? 0 });
   return { statut: r.statut, calculeLe: r.manifeste.calculeLe };
 }
