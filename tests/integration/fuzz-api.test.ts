@@ -85,8 +85,10 @@ const CODES: Record<string, readonly string[]> = {
   departement: ['2A', '42', '971', '976', '00', '20'],
   region: ['84', '94', '01', '2A'],
   france: ['FR', 'fr', 'XX'],
-  cls: ['CLS-78-VGP', 'CLS-78-VGP.v1', 'cls-1'],
+  cls: ['CLS-78-VGP', 'CLS-78-VGP.v1', 'cls-1', 'CLS-00-INCONNU', 'CLS-78-VGP.v9', 'CLS-2A-AJACCIO-QPV', 'CLS-78-VGP.v', 'CLS'],
 };
+/** Values of the headers the API reads (If-None-Match, Accept-Encoding): valid, odd and hostile. */
+const ENTETES = ['gzip', 'br', 'gzip, deflate, br, zstd', 'identity;q=0', '*', 'gzip;q=abc', '*', 'W/"x"', '"', '"'.repeat(3000), 'a,'.repeat(3000)];
 const SOUS = ['profil', 'series', 'communes', 'valeurs', 'inegalites', 'PROFIL', 'profil/x', ''];
 const CLES = ['niveau', 'periode', 'format', 'indicateur', 'departement', 'region', 'q', 'limite', 'tri', 'ordre', 'decalage', 'date', 'code', 'x', '', '__proto__', 'constructor'];
 const VALEURS: Record<string, readonly string[]> = {
@@ -135,6 +137,12 @@ function verifier(r: { status: number; headers: Record<string, string>; body: st
   expect(r.status, contexte).toBeLessThan(500);
   expect(r.status, contexte).toBeGreaterThanOrEqual(200);
   if (methode === 'HEAD') return;
+  if (r.status === 304) {
+    // only a cached profile, for a client naming its ETag
+    expect(r.headers.etag, contexte).toMatch(/^"[\w-]+"$/);
+    expect(r.body, contexte).toBe('');
+    return;
+  }
   if (r.status === 200) {
     expect(r.headers['content-type'], contexte).toMatch(/^(application\/json|text\/csv); charset=utf-8$/);
     return;
@@ -151,13 +159,18 @@ function verifier(r: { status: number; headers: Record<string, string>; body: st
 describe('fuzzing the API', () => {
   it('10 000 random and hostile requests through the router: no 5xx, French errors', async () => {
     const g = generateur(SEED);
+    const h = generateur(SEED + 2);
     const statuts = new Map<number, number>();
     for (let i = 0; i < 10_000; i++) {
       const req = requete(g, ['HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'get', 'G\u00c9T', '', 'X'.repeat(200)]);
-      const contexte = `FUZZ_SEED=${SEED}, requête n°${i} : ${req.methode.slice(0, 20)} ${req.chemin.slice(0, 200)}?${req.requete.slice(0, 200)}`;
-      const r: ApiReponse = await api(req);
+      // request headers from their own generator (the paths stay those of the seed)
+      const entetes = { 'if-none-match': h.rnd(3) === 0 ? undefined : h.un([...ENTETES, ...HOSTILES]), 'accept-encoding': h.rnd(3) === 0 ? undefined : h.un([...ENTETES, ...HOSTILES]) };
+      const contexte = `FUZZ_SEED=${SEED}, requête n°${i} : ${req.methode.slice(0, 20)} ${req.chemin.slice(0, 200)}?${req.requete.slice(0, 200)} ${JSON.stringify(entetes).slice(0, 200)}`;
+      const r: ApiReponse = await api({ ...req, entetes });
       statuts.set(r.status, (statuts.get(r.status) ?? 0) + 1);
-      verifier(r, req.methode, contexte);
+      // a failure shows what the API logged for this request
+      const logue = journal.filter((e) => e.correlationId === r.headers['x-correlation-id']);
+      verifier(r, req.methode, logue.length === 0 ? contexte : `${contexte} ; journal : ${JSON.stringify(logue).slice(0, 2000)}`);
     }
     expect(journal.filter((e) => e.niveau === 'error'), `FUZZ_SEED=${SEED}`).toEqual([]);
     // the generator reaches real answers too, not only refusals

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { BilanPrechauffage } from '../core/api/router.ts';
 import { createApi } from '../core/api/service.ts';
 import type { Runtime } from '../core/runtime.ts';
 
@@ -10,6 +11,11 @@ import type { Runtime } from '../core/runtime.ts';
  * The local web server: `/api/*` answered by the same API as the Lambda, every other path served
  * from the static build of the web app, with the SPA fallback page for deep links (as CloudFront
  * does in AWS).
+ *
+ * At start it warms, in the background, the profiles of France, régions, départements, EPCI and
+ * CLS perimeters (and again when the marts change); cached bodies go out as they are kept, gzip
+ * or brotli when the browser accepts it, 304 when its ETag is current. The marts manifest is
+ * checked at most once a second (a stat per request was the largest cost of a cached answer).
  */
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -29,14 +35,29 @@ export const FALLBACK = '200.html';
 
 export interface LocalServer {
   url: string;
+  /** The warming started with the server (resolved at once when it is off). */
+  prechauffage: Promise<BilanPrechauffage>;
   close(): Promise<void>;
 }
 
-export async function startLocalServer(opts: { runtime: Runtime; host: string; port: number; webRoot: string | null }): Promise<LocalServer> {
-  const api = createApi(opts.runtime);
+export interface OptionsServeurLocal {
+  runtime: Runtime;
+  host: string;
+  port: number;
+  webRoot: string | null;
+  /** Warm the profiles at start and when the marts change (default true). */
+  prechauffage?: boolean;
+  /** How long the marts manifest is trusted before it is checked again (default 1 000 ms). */
+  ttlMs?: number;
+}
+
+export async function startLocalServer(opts: OptionsServeurLocal): Promise<LocalServer> {
+  const prechauffer = opts.prechauffage ?? true;
+  const api = createApi(opts.runtime, { ttlMs: opts.ttlMs ?? 1000, prechauffage: prechauffer });
   const webRoot = opts.webRoot ? path.resolve(opts.webRoot) : null;
 
-  const server = createServer((req, res) => {
+  // Node's defaults kept: no Nagle (noDelay), keep-alive 5 s, headers within 60 s.
+  const server = createServer({ noDelay: true }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error(JSON.stringify({ niveau: 'error', message: (error as Error).message, stack: (error as Error).stack }));
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -46,11 +67,27 @@ export async function startLocalServer(opts: { runtime: Runtime; host: string; p
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
-    const [chemin = '/', requete = ''] = url.split(/\?(.*)/s, 2);
+    const q = url.indexOf('?');
+    const chemin = q < 0 ? url : url.slice(0, q);
+    const requete = q < 0 ? '' : url.slice(q + 1);
     if (chemin === '/api' || chemin.startsWith('/api/')) {
-      const r = await api({ methode: req.method ?? 'GET', chemin, requete, correlationId: header(req, 'x-correlation-id') });
+      const r = await api({
+        methode: req.method ?? 'GET',
+        chemin,
+        requete,
+        correlationId: header(req, 'x-correlation-id'),
+        entetes: { 'if-none-match': req.headers['if-none-match'], 'accept-encoding': req.headers['accept-encoding'] },
+      });
+      if (r.status === 304) {
+        res.writeHead(304, r.headers);
+        res.end();
+        return;
+      }
+      const corps = r.octets ?? r.body;
+      // the length, so that keep-alive answers are not chunked
+      r.headers['content-length'] = String(typeof corps === 'string' ? Buffer.byteLength(corps) : corps.byteLength);
       res.writeHead(r.status, r.headers);
-      res.end(req.method === 'HEAD' ? undefined : (r.octets ?? r.body));
+      res.end(req.method === 'HEAD' ? undefined : corps);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -72,13 +109,18 @@ export async function startLocalServer(opts: { runtime: Runtime; host: string; p
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const prechauffage = prechauffer ? api.prechauffer() : Promise.resolve({ profils: 0, niveaux: [], ms: 0, interrompu: false });
   return {
     url: `http://${host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    prechauffage,
+    close: async () => {
+      // warming reads the marts: it ends before the runtime may be closed
+      await api.arreter();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+    },
   };
 }
 

@@ -16,7 +16,8 @@ WHERE
         WHEN 'departement' THEN code_departement = $code
         WHEN 'region' THEN code_region = $code
         WHEN 'france' THEN TRUE
-        -- CLS perimeters: their communes are not in the territories mart
+        -- CLS perimeters: their communes in the perimeters mart (empty in older lakes)
+        WHEN 'cls' THEN code IN (SELECT code_commune FROM perimetres_cls WHERE code = $code)
         ELSE FALSE
     END
 ORDER BY

@@ -22,10 +22,11 @@ import { derniereVersion, lireManifesteDataset } from '../lake/manifeste.ts';
 import communesSql from './indicateur-communes.sql';
 import libellesSql from './libelles.sql';
 import profilSql from './indicateur-profil.sql';
+import profilsNiveauSql from './indicateur-profils-niveau.sql';
 import seriesSql from './indicateur-series.sql';
 import valeursSql from './indicateur-valeurs.sql';
 import type { EtatMarts, MartIndicateur, MartsReader } from './marts-reader.ts';
-import { lireTerritoireOuPerimetre } from './territoires.ts';
+import { lireTerritoireOuPerimetre, lireTerritoiresDuNiveau, type TerritoireLu } from './territoires.ts';
 import { proteger, selectionValeur, valeurVide } from './valeurs.ts';
 
 /**
@@ -39,6 +40,11 @@ export interface IndicateursQueries {
   fiche(id: string): Promise<FicheIndicateurReponse>;
   valeurs(id: string, options: ValeursOptions): Promise<ValeursReponse>;
   profil(niveau: Niveau, code: string): Promise<ProfilReponse>;
+  /**
+   * The profiles of every territory of a level, in code order, from one read of the indicator
+   * marts (the same as `profil` gives one by one): for warming. Not for communes (too many).
+   */
+  profilsDuNiveau(niveau: Niveau): AsyncIterable<ProfilReponse>;
   series(niveau: Niveau, code: string, id: string): Promise<SeriesReponse>;
   communes(niveau: Niveau, code: string, id: string, periode: string | null): Promise<CommunesIndicateurReponse>;
   /** Distribution of an indicator across the territory's communes, and its gradient over the deprivation proxy. */
@@ -98,6 +104,55 @@ function sqlSur(modele: string, fichiers: readonly string[]): string {
     .replaceAll('{{fichier}}', () => sqlPath(fichiers[0] ?? ''))
     .replaceAll('{{fichiers}}', () => fichiers.map(sqlPath).join(', '))
     .replaceAll('{{valeur}}', () => selectionValeur('m'));
+}
+
+/** A profile row: the values of one indicator file at one period for the territory. */
+type LigneProfil = LigneValeur & { fichier: string; periode: string };
+type Dernieres = ReadonlyMap<string, { periode: string; fichier: string }>;
+
+/** The default period of each indicator at this level (the latest with values), and the files holding one. */
+function dernieresPeriodes(etat: EtatMarts, niveau: Niveau): Dernieres {
+  const dernieres = new Map<string, { periode: string; fichier: string }>();
+  for (const { definition: d } of INDICATEURS) {
+    const mart = etat.indicateurs.get(d.id);
+    const periode = mart?.parDefaut.get(niveau) ?? null;
+    if (mart && periode !== null && d.niveaux.includes(niveau)) dernieres.set(d.id, { periode, fichier: mart.fichier });
+  }
+  return dernieres;
+}
+
+/** A profile from the territory and its rows by file (those at the default period only). */
+function assemblerProfil(etat: EtatMarts, dernieres: Dernieres, territoire: TerritoireLu, parFichier: ReadonlyMap<string, LigneProfil>): ProfilReponse {
+  const indicateurProfil = (d: DefinitionIndicateur): IndicateurProfil => {
+    const derniere = dernieres.get(d.id);
+    const ligne = derniere ? parFichier.get(derniere.fichier) : undefined;
+    const { fichier: _f, periode: _p, ...valeur } = ligne ?? { fichier: '', periode: '', ...valeurVide(derniere ? 'absent' : 'non_disponible') };
+    return {
+      indicateur: d.id,
+      libelle: d.libelle,
+      libelleCourt: d.libelleCourt,
+      unite: d.unite,
+      decimales: d.decimales,
+      polarite: d.polarite,
+      synthetique: d.synthetique,
+      periode: derniere?.periode ?? null,
+      ...proteger(valeur as LigneValeur, d.secret),
+    };
+  };
+  const { row, parents } = territoire;
+  return {
+    territoire: { niveau: row.niveau, code: row.code, libelle: row.libelle, parents, population: row.population },
+    calculeLe: etat.manifeste.calculeLe,
+    portraits: PORTRAITS.map((p) => ({
+      id: p.id,
+      libelle: p.libelle,
+      themes: p.themes.map((t) => ({
+        id: t,
+        libelle: LIBELLES_THEMES[t],
+        indicateurs: INDICATEURS.filter((i) => i.definition.theme === t).map((i) => indicateurProfil(i.definition)),
+      })),
+    })),
+  };
 }
 
 export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): IndicateursQueries {
@@ -235,53 +290,35 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
 
     async profil(niveau, code) {
       const etat = await marts.etat();
-      // The default period of each indicator at this level (the latest with values), and the files holding one.
-      const dernieres = new Map<string, { periode: string; fichier: string }>();
-      for (const { definition: d } of INDICATEURS) {
-        const mart = etat.indicateurs.get(d.id);
-        const periode = mart?.parDefaut.get(niveau) ?? null;
-        if (mart && periode !== null && d.niveaux.includes(niveau)) dernieres.set(d.id, { periode, fichier: mart.fichier });
-      }
+      const dernieres = dernieresPeriodes(etat, niveau);
       const fichiers = [...dernieres.values()].map((x) => x.fichier);
       const [territoire, rows] = await Promise.all([
         lireTerritoireOuPerimetre(db, etat, niveau, code).catch((e: unknown) => (e instanceof TerritoireInconnuError ? null : Promise.reject(e))),
-        fichiers.length === 0 ? [] : db.all<LigneValeur & { fichier: string; periode: string }>(sqlSur(profilSql, fichiers), { niveau, code }),
+        fichiers.length === 0 ? [] : db.all<LigneProfil>(sqlSur(profilSql, fichiers), { niveau, code }),
       ]);
       if (!territoire) throw new TerritoireInconnuError(niveau, code);
-      const parFichier = new Map<string, LigneValeur & { periode: string }>();
+      const parFichier = new Map<string, LigneProfil>();
       const attendue = new Map([...dernieres.values()].map((x) => [x.fichier, x.periode]));
       for (const r of rows) if (attendue.get(r.fichier) === r.periode) parFichier.set(r.fichier, r);
+      return assemblerProfil(etat, dernieres, territoire, parFichier);
+    },
 
-      const indicateurProfil = (d: DefinitionIndicateur): IndicateurProfil => {
-        const derniere = dernieres.get(d.id);
-        const ligne = derniere ? parFichier.get(derniere.fichier) : undefined;
-        const { fichier: _f, periode: _p, ...valeur } = ligne ?? { fichier: '', periode: '', ...valeurVide(derniere ? 'absent' : 'non_disponible') };
-        return {
-          indicateur: d.id,
-          libelle: d.libelle,
-          libelleCourt: d.libelleCourt,
-          unite: d.unite,
-          decimales: d.decimales,
-          polarite: d.polarite,
-          synthetique: d.synthetique,
-          periode: derniere?.periode ?? null,
-          ...proteger(valeur as LigneValeur, d.secret),
-        };
-      };
-      const { row, parents } = territoire;
-      return {
-        territoire: { niveau: row.niveau, code: row.code, libelle: row.libelle, parents, population: row.population },
-        calculeLe: etat.manifeste.calculeLe,
-        portraits: PORTRAITS.map((p) => ({
-          id: p.id,
-          libelle: p.libelle,
-          themes: p.themes.map((t) => ({
-            id: t,
-            libelle: LIBELLES_THEMES[t],
-            indicateurs: INDICATEURS.filter((i) => i.definition.theme === t).map((i) => indicateurProfil(i.definition)),
-          })),
-        })),
-      };
+    async *profilsDuNiveau(niveau) {
+      if (niveau === 'commune') throw new Error('profilsDuNiveau : pas pour les communes (un profil à la demande, depuis le cache)');
+      const etat = await marts.etat();
+      const territoires = await lireTerritoiresDuNiveau(db, etat, niveau);
+      if (territoires.length === 0) return;
+      const dernieres = dernieresPeriodes(etat, niveau);
+      const fichiers = [...dernieres.values()].map((x) => x.fichier);
+      const attendus = [...dernieres.values()].map((x) => `${x.fichier}\t${x.periode}`).join('\n');
+      const rows = fichiers.length === 0 ? [] : await db.all<LigneProfil & { code: string }>(sqlSur(profilsNiveauSql, fichiers), { niveau, attendus });
+      const parCode = new Map<string, Map<string, LigneProfil>>();
+      for (const { code, ...r } of rows) {
+        const parFichier = parCode.get(code) ?? new Map<string, LigneProfil>();
+        parFichier.set(r.fichier, r as LigneProfil);
+        parCode.set(code, parFichier);
+      }
+      for (const t of territoires) yield assemblerProfil(etat, dernieres, t, parCode.get(t.row.code) ?? new Map());
     },
 
     async series(niveau, code, id) {

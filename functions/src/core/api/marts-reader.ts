@@ -9,10 +9,10 @@ import { getJson } from '../storage/storage.ts';
 import periodesSql from './periodes.sql';
 
 /**
- * Gives the API the current marts: the territories mart as a DuckDB table (small: loaded in
- * memory), and the indicator marts as local Parquet files DuckDB reads on each request (large:
- * one file per indicator, sorted by level, code and period, so a territory is a small range).
- * The marts manifest is re-read at most every `ttlMs` (0 = every request, the local default);
+ * Gives the API the current marts: the territories mart and the CLS perimeters as DuckDB tables
+ * (small: loaded in memory), and the indicator marts as local Parquet files DuckDB reads on each
+ * request (large: one file per indicator, sorted by level, code and period, so a territory is a
+ * small range). The marts manifest is re-read at most every `ttlMs` (0 = every request);
  * when it names new files, they are fetched (S3: downloaded once per ETag), the territories table
  * is replaced and the periods present in each indicator file are listed once.
  */
@@ -27,6 +27,11 @@ export interface EtatMarts {
   /** Changes whenever a mart changes: the key of the response caches. */
   version: string;
   indicateurs: ReadonlyMap<string, MartIndicateur>;
+  /**
+   * True when the lake has the CLS perimeters mart (loaded as the `perimetres_cls` table: code,
+   * libelle, code_commune). Older lakes lack it: the table is then empty.
+   */
+  perimetresCls: boolean;
 }
 
 export interface MartIndicateur {
@@ -41,7 +46,7 @@ export interface MartIndicateur {
 
 export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } = {}): MartsReader {
   const ttlMs = options.ttlMs ?? 0;
-  let courant: { etat: EtatMarts; lu: number; etag: string; cle: string; cleIndicateurs: string } | null = null;
+  let courant: { etat: EtatMarts; lu: number; etag: string; cleIndicateurs: string } | null = null;
   let enCours: Promise<EtatMarts> | null = null;
 
   const rafraichir = async (): Promise<EtatMarts> => {
@@ -55,18 +60,16 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
     const manifeste = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
     if (!manifeste) throw new LacNonPretError(`${CLE_MANIFESTE_MARTS} absent`);
     const cle = manifeste.marts.territoires.cle;
-    if (!courant || courant.cle !== cle) {
-      const fichier = await runtime.storage.localPath(cle);
-      await runtime.db.run(`CREATE OR REPLACE TABLE territoires AS SELECT * FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
-    }
+    const clePerimetres = manifeste.marts.perimetresCls?.cle ?? null;
+    await chargerTables(runtime, cle, clePerimetres);
     const marts = manifeste.marts.indicateurs ?? {};
     const cleIndicateurs = Object.entries(marts)
       .map(([id, m]) => `${id}=${m.cle}@${m.etag}`)
       .sort()
       .join('|');
     const indicateurs = courant && courant.cleIndicateurs === cleIndicateurs ? courant.etat.indicateurs : await lireIndicateurs(runtime, marts);
-    const etat: EtatMarts = { manifeste, version: `${manifeste.calculeLe}|${cle}|${cleIndicateurs}`, indicateurs };
-    courant = { etat, lu: Date.now(), etag: objet.etag, cle, cleIndicateurs };
+    const etat: EtatMarts = { manifeste, version: `${manifeste.calculeLe}|${cle}|${clePerimetres ?? ''}|${cleIndicateurs}`, indicateurs, perimetresCls: clePerimetres !== null };
+    courant = { etat, lu: Date.now(), etag: objet.etag, cleIndicateurs };
     return etat;
   };
 
@@ -82,6 +85,43 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
       return (await etat()).manifeste;
     },
   };
+}
+
+/**
+ * The marts loaded as tables in each database. The tables belong to the database, not to a
+ * reader: several readers on one runtime (the local server and a test's API, say) load them one
+ * at a time, and only when the mart changed (two concurrent `CREATE OR REPLACE` of one table
+ * conflict in DuckDB).
+ */
+const tablesChargees = new WeakMap<Runtime['db'], { territoires: string | null; perimetres: string | null | undefined; file: Promise<void> }>();
+
+function chargerTables(runtime: Runtime, cle: string, clePerimetres: string | null): Promise<void> {
+  const etat = tablesChargees.get(runtime.db) ?? { territoires: null, perimetres: undefined, file: Promise.resolve() };
+  tablesChargees.set(runtime.db, etat);
+  const suite = etat.file.then(async () => {
+    if (etat.territoires !== cle) {
+      const fichier = await runtime.storage.localPath(cle);
+      await runtime.db.run(`CREATE OR REPLACE TABLE territoires AS SELECT * FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
+      etat.territoires = cle;
+    }
+    if (etat.perimetres !== clePerimetres) {
+      await chargerPerimetres(runtime, clePerimetres);
+      etat.perimetres = clePerimetres;
+    }
+  });
+  // the next load waits for this one, failed or not
+  etat.file = suite.catch(() => {});
+  return suite;
+}
+
+/** The CLS perimeters (small: a few communes per contract) as a table; empty when the lake lacks the mart. */
+async function chargerPerimetres(runtime: Runtime, cle: string | null): Promise<void> {
+  if (cle === null) {
+    await runtime.db.run('CREATE OR REPLACE TABLE perimetres_cls (code VARCHAR, libelle VARCHAR, code_commune VARCHAR)');
+    return;
+  }
+  const fichier = await runtime.storage.localPath(cle);
+  await runtime.db.run(`CREATE OR REPLACE TABLE perimetres_cls AS SELECT code::VARCHAR AS code, libelle::VARCHAR AS libelle, code_commune::VARCHAR AS code_commune FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
 }
 
 /** Fetches every indicator file and lists, in one scan, the periods present at each level and those with values. */

@@ -4,7 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import communesSql from './communes.sql';
 import type { MartsReader } from './marts-reader.ts';
 import rechercheSql from './recherche.sql';
-import { lireTerritoire, lireTerritoireOuPerimetre } from './territoires.ts';
+import { lireTerritoireOuPerimetre } from './territoires.ts';
 
 /** The read side of the API: parameterised queries on the marts, JSON-safe results. */
 export interface Queries {
@@ -59,8 +59,10 @@ export function createQueries(runtime: Runtime, marts: MartsReader): Queries {
     },
 
     async communes(niveau, code, options) {
-      const manifeste = await marts.actuel();
-      const { row } = await lireTerritoire(db, niveau, code);
+      const etat = await marts.etat();
+      const manifeste = etat.manifeste;
+      // a CLS perimeter: its communes are those of the perimeters mart
+      const { row } = await lireTerritoireOuPerimetre(db, etat, niveau, code);
       const sql = communesSql.replace('{{tri}}', COLONNES_TRI[options.tri]).replace('{{ordre}}', options.ordre === 'asc' ? 'ASC' : 'DESC');
       const rows = await db.all<{ code: string; libelle: string; population: number | null; statut: StatutValeur; total: number }>(sql, {
         niveau,

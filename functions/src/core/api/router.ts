@@ -4,6 +4,7 @@ import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
 import { isCodeValide, isNiveau, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import { createCacheLru } from './cache-lru.ts';
 import { TYPE_CSV } from './csv.ts';
+import { choisirCodage, etagConnu, preparerCorps, type CorpsPrepare } from './representations.ts';
 import type { NiveauCouverture } from '../cls/couverture.ts';
 import { estIndicateur, NIVEAUX_FILTRE_DEPARTEMENT, NIVEAUX_FILTRE_REGION, type IndicateursQueries } from './indicateurs.ts';
 import { autoriser, choix, codeInvalide, codeParametre, decoderChemin, entier, format, lireParametres, niveauInvalide, texte } from './parametres.ts';
@@ -23,54 +24,91 @@ export interface ApiRequete {
   /** Raw query string without `?`. */
   requete: string;
   correlationId?: string;
+  /**
+   * The request headers the API reads, as received (any text): `if-none-match` (an ETag the
+   * client holds: 304 when current) and `accept-encoding` (a cached body is then sent compressed,
+   * with `content-encoding`). Transports that cannot send binary bodies leave the latter out.
+   */
+  entetes?: { 'if-none-match'?: string; 'accept-encoding'?: string };
 }
 
 export interface ApiReponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
-  /** The same body encoded in UTF-8, when the router keeps it ready (cached responses). */
+  /** The body as text, never compressed ('' for a 304). */
+  readonly body: string;
+  /**
+   * The bytes to send, when the router keeps them ready (cached responses): the body in UTF-8,
+   * or compressed as `headers['content-encoding']` says.
+   */
   octets?: Uint8Array;
 }
 
 export type Journal = (entree: Record<string, unknown>) => void;
 
+/** What warming did: profiles put in the cache, levels done, time. */
+export interface BilanPrechauffage {
+  profils: number;
+  niveaux: Niveau[];
+  ms: number;
+  /** Stopped before the end: marts changed, server closing, cache full, or a failure (logged). */
+  interrompu: boolean;
+}
+
+/** The levels whose profiles are warmed, in this order (communes: on demand, then cached). */
+export const NIVEAUX_PRECHAUFFES: readonly Niveau[] = ['france', 'region', 'departement', 'epci', 'cls'];
+
+export type ApiRouter = ((req: ApiRequete) => Promise<ApiReponse>) & {
+  /**
+   * Computes the profiles of every territory of `NIVEAUX_PRECHAUFFES` not yet cached, level by
+   * level, from one read of the marts per level, and caches them ready to send (JSON, gzip).
+   * Never rejects: a failure is logged and ends it. Calls made while one runs wait for it.
+   */
+  prechauffer(): Promise<BilanPrechauffage>;
+  /** Stops warming (now and for good) and waits for the running one to end. */
+  arreter(): Promise<void>;
+};
+
 const MAX_Q = 100;
 
-/** Bounded cache of serialised profiles (about 50 kB each in JSON). */
+/** Bounded cache of profiles ready to send (about 40 kB of JSON each, plus ~5 kB per coding made). */
 export const CAPACITE_CACHE_PROFILS = 2000;
 
 export interface SourcesProvider {
   lister(): Promise<SourcesReponse>;
 }
 
-/** A response body ready to send: JSON, or a CSV file to download. */
-interface Corps {
-  type: 'json' | 'csv';
-  texte: string;
-  /** CSV: the name proposed to the browser (made of validated codes and ids only). */
-  fichier?: string;
-  /** `x-cache` header of cached routes. */
-  cache?: 'hit' | 'miss';
-  /** UTF-8 bytes of `texte`, encoded once for cached bodies. */
-  octets?: Uint8Array;
-}
+/** A response body: JSON, or a CSV file to download; or a cached body kept ready to send. */
+type Corps =
+  | {
+      type: 'json' | 'csv';
+      texte: string;
+      /** CSV: the name proposed to the browser (made of validated codes and ids only). */
+      fichier?: string;
+    }
+  | { type: 'prepare'; prepare: CorpsPrepare; cache: 'hit' | 'miss' };
 
-const encodeur = new TextEncoder();
+const TYPE_JSON = 'application/json; charset=utf-8';
 
 const enJson = (corps: unknown): Corps => ({ type: 'json', texte: JSON.stringify(corps) });
 const enCsv = (texte: string, fichier: string): Corps => ({ type: 'csv', texte, fichier });
+const entetesCsv = (fichier: string): Record<string, string> => ({ 'content-disposition': `attachment; filename="${fichier}"` });
 
-export function createApiRouter(queries: Queries, options: { journal?: Journal; sources?: SourcesProvider; indicateurs?: IndicateursQueries; capaciteCache?: number } = {}) {
+export function createApiRouter(
+  queries: Queries,
+  options: { journal?: Journal; sources?: SourcesProvider; indicateurs?: IndicateursQueries; capaciteCache?: number; prechauffage?: boolean } = {},
+): ApiRouter {
   const journal: Journal = options.journal ?? ((e) => console.log(JSON.stringify(e)));
   const sources = options.sources ?? null;
   const indicateurs = options.indicateurs ?? null;
-  // Profiles: the serialised response (a pending one is shared), keyed by level, code and
+  // Profiles: the body ready to send (a pending one is shared), keyed by level, code and
   // format; emptied whenever the marts change.
-  const cacheProfils = createCacheLru<Promise<Corps>>(options.capaciteCache ?? CAPACITE_CACHE_PROFILS);
+  const cacheProfils = createCacheLru<Promise<CorpsPrepare>>(options.capaciteCache ?? CAPACITE_CACHE_PROFILS);
   let versionCache = '';
+  let prechauffageEnCours: Promise<BilanPrechauffage> | null = null;
+  let arrete = false;
 
-  return async function traiter(req: ApiRequete): Promise<ApiReponse> {
+  async function traiter(req: ApiRequete): Promise<ApiReponse> {
     const correlationId = req.correlationId ?? randomUUID();
     try {
       if (req.methode !== 'GET' && req.methode !== 'HEAD') {
@@ -78,7 +116,8 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
       }
       const segments = decoderChemin(req.chemin);
       const params = lireParametres(req.requete);
-      return reponse(200, await router(segments, params), correlationId);
+      const corps = await router(segments, params);
+      return corps.type === 'prepare' ? await reponsePreparee(corps.prepare, corps.cache, req.entetes, correlationId) : reponse(200, corps, correlationId);
     } catch (error) {
       if (error instanceof ParametreInvalideError) {
         return json(400, { erreur: { code: error.code, message: error.message, parametre: error.parametre } }, correlationId);
@@ -101,7 +140,7 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
       });
       return json(500, { erreur: { code: 'erreur_interne', message: `Erreur interne du service (référence ${correlationId}).` } }, correlationId);
     }
-  };
+  }
 
   async function router(segments: string[], params: Map<string, string>): Promise<Corps> {
     const [api, ressource] = segments;
@@ -228,39 +267,116 @@ export function createApiRouter(queries: Queries, options: { journal?: Journal; 
     throw new RessourceInconnueError(`/api/cls/${quoi.slice(0, 50)}`);
   }
 
-  async function profil(iq: IndicateursQueries, niveau: Niveau, code: string, sortie: 'json' | 'csv'): Promise<Corps> {
+  /** The cache follows the marts: emptied when they change (and warmed again when asked to). */
+  async function synchroniser(iq: IndicateursQueries): Promise<string> {
     const version = await iq.version();
     if (version !== versionCache) {
+      const changement = versionCache !== '';
       cacheProfils.clear();
       versionCache = version;
+      if (changement && options.prechauffage && !arrete) void prechauffer();
     }
+    return version;
+  }
+
+  async function profil(iq: IndicateursQueries, niveau: Niveau, code: string, sortie: 'json' | 'csv'): Promise<Corps> {
+    await synchroniser(iq);
     const cle = `${niveau}/${code}/${sortie}`;
     const enCache = cacheProfils.get(cle);
-    if (enCache) return { ...(await enCache), cache: 'hit' };
-    const calcul = iq.profil(niveau, code).then((p) => {
-      const corps = sortie === 'csv' ? enCsv(profilCsv(p), `profil-${niveau}-${code}.csv`) : enJson(p);
-      return { ...corps, octets: encodeur.encode(corps.texte) };
-    });
+    if (enCache) return { type: 'prepare', prepare: await enCache, cache: 'hit' };
+    const calcul = iq.profil(niveau, code).then((p) =>
+      sortie === 'csv' ? preparerCorps(profilCsv(p), TYPE_CSV, entetesCsv(`profil-${niveau}-${code}.csv`)) : preparerCorps(JSON.stringify(p), TYPE_JSON),
+    );
     cacheProfils.set(cle, calcul);
     // A failure (unknown territory, engine error) is not cached.
     calcul.catch(() => cacheProfils.supprimer(cle, calcul));
-    return { ...(await calcul), cache: 'miss' };
+    return { type: 'prepare', prepare: await calcul, cache: 'miss' };
   }
+
+  function prechauffer(): Promise<BilanPrechauffage> {
+    const precedent = prechauffageEnCours;
+    const suivant = (async () => {
+      if (precedent) await precedent;
+      return prechaufferMaintenant();
+    })();
+    prechauffageEnCours = suivant;
+    void suivant.finally(() => {
+      if (prechauffageEnCours === suivant) prechauffageEnCours = null;
+    });
+    return suivant;
+  }
+
+  async function prechaufferMaintenant(): Promise<BilanPrechauffage> {
+    const debut = performance.now();
+    const bilan: BilanPrechauffage = { profils: 0, niveaux: [], ms: 0, interrompu: false };
+    const iq = indicateurs;
+    if (!iq || arrete) return { ...bilan, interrompu: arrete };
+    try {
+      const version = await synchroniser(iq);
+      niveaux: for (const niveau of NIVEAUX_PRECHAUFFES) {
+        for await (const p of iq.profilsDuNiveau(niveau)) {
+          if (arrete || versionCache !== version || cacheProfils.taille >= cacheProfils.capacite) {
+            bilan.interrompu = true;
+            break niveaux;
+          }
+          const cle = `${niveau}/${p.territoire.code}/json`;
+          if (cacheProfils.contient(cle)) continue;
+          const corps = preparerCorps(JSON.stringify(p), TYPE_JSON);
+          // gzip is what browsers ask over http (the local server); brotli is made on demand
+          await corps.compresse('gzip');
+          if (cacheProfils.contient(cle) || versionCache !== version) continue;
+          cacheProfils.set(cle, Promise.resolve(corps));
+          bilan.profils += 1;
+        }
+        bilan.niveaux.push(niveau);
+      }
+    } catch (error) {
+      bilan.interrompu = true;
+      // no marts yet: nothing to warm, nothing to report
+      if (!(error instanceof LacNonPretError)) {
+        journal({ niveau: 'warn', code: error instanceof AppError ? error.code : 'prechauffage', message: `Préchauffage des profils interrompu : ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    bilan.ms = performance.now() - debut;
+    return bilan;
+  }
+
+  async function arreter(): Promise<void> {
+    arrete = true;
+    await prechauffageEnCours;
+  }
+
+  return Object.assign(traiter, { prechauffer, arreter });
 }
 
-function reponse(status: number, corps: Corps, correlationId: string): ApiReponse {
-  const extra: Record<string, string> = {};
-  if (corps.cache) extra['x-cache'] = corps.cache;
-  if (corps.type === 'csv') {
-    extra['content-type'] = TYPE_CSV;
-    extra['content-disposition'] = `attachment; filename="${corps.fichier ?? 'export.csv'}"`;
-  }
-  return { status, headers: { ...entetes(status, correlationId), ...extra }, body: corps.texte, ...(corps.octets ? { octets: corps.octets } : {}) };
+/**
+ * A cached body: 304 when the client's ETag is current; else the body, compressed when the
+ * client accepts it. Either way `vary: accept-encoding`, as the body depends on that header.
+ */
+async function reponsePreparee(corps: CorpsPrepare, cache: 'hit' | 'miss', requete: ApiRequete['entetes'], correlationId: string): Promise<ApiReponse> {
+  const codage = choisirCodage(requete?.['accept-encoding']);
+  const { ok, nonModifie } = corps.entetesReponse(codage);
+  if (etagConnu(requete?.['if-none-match'], nonModifie.etag!)) return { status: 304, headers: { ...nonModifie, 'x-cache': cache, 'x-correlation-id': correlationId }, body: '' };
+  const octets = codage === null ? corps.octets : (corps.compressePret(codage) ?? (await corps.compresse(codage)));
+  return {
+    status: 200,
+    headers: { ...ok, 'x-cache': cache, 'x-correlation-id': correlationId },
+    octets,
+    // the text only when a caller reads it (the local server sends `octets`)
+    get body() {
+      return corps.octets.toString('utf8');
+    },
+  };
+}
+
+function reponse(status: number, corps: Corps & { type: 'json' | 'csv' }, correlationId: string): ApiReponse {
+  const extra: Record<string, string> = corps.type === 'csv' ? { 'content-type': TYPE_CSV, ...entetesCsv(corps.fichier ?? 'export.csv') } : {};
+  return { status, headers: { ...entetes(status, correlationId), ...extra }, body: corps.texte };
 }
 
 function entetes(status: number, correlationId: string): Record<string, string> {
   return {
-    'content-type': 'application/json; charset=utf-8',
+    'content-type': TYPE_JSON,
     'cache-control': status === 200 ? 'public, max-age=300' : 'no-store',
     'x-correlation-id': correlationId,
     'x-content-type-options': 'nosniff',

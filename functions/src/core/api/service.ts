@@ -3,11 +3,21 @@ import { createMartsReader } from './marts-reader.ts';
 import { createIndicateursQueries } from './indicateurs.ts';
 import { createQueries } from './queries.ts';
 import { createSources } from './sources.ts';
-import { createApiRouter, type Journal } from './router.ts';
+import { createApiRouter, type ApiRouter, type Journal } from './router.ts';
 
-/** The API wired on a runtime: one implementation for the Lambda and the local server. */
-export function createApi(runtime: Runtime, options: { ttlMs?: number; journal?: Journal } = {}) {
+/**
+ * The API wired on a runtime: one implementation for the Lambda and the local server.
+ * `ttlMs`: how long the marts manifest is trusted before it is checked again (0: every request).
+ * `prechauffage`: warm the profiles again whenever the marts change (the first warming is asked
+ * with `prechauffer()`).
+ */
+export function createApi(runtime: Runtime, options: { ttlMs?: number; journal?: Journal; prechauffage?: boolean } = {}): ApiRouter {
   const marts = createMartsReader(runtime, { ttlMs: options.ttlMs });
   const sources = createSources(runtime, { ttlMs: options.ttlMs });
-  return createApiRouter(createQueries(runtime, marts), { journal: options.journal, sources, indicateurs: createIndicateursQueries(runtime, marts) });
+  return createApiRouter(createQueries(runtime, marts), {
+    journal: options.journal,
+    sources,
+    indicateurs: createIndicateursQueries(runtime, marts),
+    prechauffage: options.prechauffage ?? false,
+  });
 }
