@@ -16,7 +16,7 @@ WITH p AS (
     SELECT *, count(*) OVER (PARTITION BY code_commune) AS n
     FROM passage
 ),
-lignes AS NOT MATERIALIZED (
+lignes AS (
     SELECT
         s.code,
         p.code_commune,

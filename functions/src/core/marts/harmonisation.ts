@@ -51,19 +51,18 @@ export async function harmoniser(
   const referentiel = chargerReferentiel();
   const cogSuppose = version.cogSource === null;
   const fichier = await runtime.storage.localPath(version.cleParquet);
-  await s.run(`CREATE OR REPLACE TEMP TABLE src AS
+  // the source rows are read where they lie (a view: the Parquet is scanned by the COPY below)
+  await s.run('CREATE OR REPLACE TEMP TABLE doublons (code VARCHAR)');
+  await s.run(`CREATE OR REPLACE TEMP VIEW src AS
     SELECT code, variable, periode, sexe, age, valeur, modalite, statut
     FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)
-    WHERE niveau IN ('commune', 'arrondissement-municipal')`);
+    WHERE niveau IN ('commune', 'arrondissement-municipal')
+        AND code NOT IN (SELECT code FROM doublons)`);
   const codes = (await s.all<{ code: string }>('SELECT DISTINCT code FROM src ORDER BY code')).map((r) => r.code);
   const presents = new Set(codes);
   const parents = new Map(referentiel.arrondissementsMunicipaux.map((a) => [a.code, a.commune]));
   const doublons = codes.filter((c) => presents.has(parents.get(c) ?? ''));
-  if (doublons.length > 0) {
-    await s.run('CREATE OR REPLACE TEMP TABLE doublons (code VARCHAR)');
-    await s.append('doublons', doublons.map((c) => [c]));
-    await s.run('DELETE FROM src WHERE code IN (SELECT code FROM doublons)');
-  }
+  await s.append('doublons', doublons.map((c) => [c]));
   const retenus = codes.filter((c) => !doublons.includes(c));
   // The COG a publisher used is not always the documented one (Filosofi 2014's codes are those
   // of 1 January 2014, not 2015): among nearby years, keep the one that places the most codes.
@@ -119,6 +118,8 @@ export function choisirCog(codes: readonly string[], mouvements: readonly Mouvem
     const perdus = r.rapport.nonPlaces.length + r.rapport.scindes.length;
     candidats.push({ cog, nonPlaces: r.rapport.nonPlaces.length, scindes: r.rapport.scindes.length });
     if (!meilleur || perdus < meilleur.perdus) meilleur = { cogSource: cog, lignes: r.lignes, rapport: r.rapport, perdus };
+    // the declared year places every code: no other can do strictly better
+    if (meilleur.perdus === 0) break;
   }
   return { cogSource: meilleur!.cogSource, lignes: meilleur!.lignes, rapport: meilleur!.rapport, candidats };
 }
