@@ -77,8 +77,8 @@ export async function benchApi(dataDir: string, args: string[]): Promise<void> {
 
       const prechauffage = await server.prechauffage;
       console.log(
-        `Préchauffage au démarrage (en arrière-plan) : ${prechauffage.profils} profils (${prechauffage.niveaux.join(', ')}) en ${(prechauffage.ms / 1000).toFixed(1)} s` +
-          ` · serveur prêt et préchauffé ${((performance.now() - t0) / 1000).toFixed(1)} s après son lancement`,
+        `Préchauffage au démarrage (en arrière-plan) : ${nombre(prechauffage.profils, 0)} profils (${prechauffage.niveaux.join(', ')}) en ${nombre(prechauffage.ms / 1000, 1)} s` +
+          ` · serveur prêt et préchauffé ${nombre((performance.now() - t0) / 1000, 1)} s après son lancement`,
       );
 
       // Each profile of the mix once, a few at a time: misses are computed (cold), hits were warmed.
@@ -96,7 +96,7 @@ export async function benchApi(dataDir: string, args: string[]): Promise<void> {
           }
         }),
       );
-      console.log(`Premier passage (4 requêtes simultanées, ${((performance.now() - t1) / 1000).toFixed(1)} s) :`);
+      console.log(`Premier passage (4 requêtes simultanées, ${nombre((performance.now() - t1) / 1000, 1)} s) :`);
       console.log(`  ${froids.length} calculés à la demande (non cachés) : ${resume(froids)}`);
       console.log(`  ${chauds.length} déjà préchauffés : ${resume(chauds)}`);
 
@@ -111,11 +111,11 @@ export async function benchApi(dataDir: string, args: string[]): Promise<void> {
       });
       const total = (performance.now() - t2) / 1000;
       const entete = encodage === 'identite' ? 'sans Accept-Encoding' : `Accept-Encoding: ${encodage}`;
-      console.log(`Sous charge : ${connexions} connexions keep-alive pendant ${duree} s, client ${client === 'brut' ? 'HTTP/1.1 sur sockets brutes' : 'node:http (Agent)'}, ${entete}, ${r.durees.length} requêtes`);
-      console.log(`  ${resume(r.durees)} · ${(r.durees.length / total).toFixed(0)} req/s · ${r.erreurs} erreur(s) · cache ${((100 * r.succes) / Math.max(1, r.succes + r.echecs)).toFixed(1)} % de succès`);
-      console.log(`  corps reçus : ${r.encodages.map(([e, n]) => `${n} ${e}`).join(', ')} · ${(r.octets / Math.max(1, r.durees.length) / 1024).toFixed(1)} Kio en moyenne · ${r.verifies} corps décodés et vérifiés (JSON)`);
+      console.log(`Sous charge : ${connexions} connexions keep-alive pendant ${duree} s, client ${client === 'brut' ? 'HTTP/1.1 sur sockets brutes' : 'node:http (Agent)'}, ${entete}, ${nombre(r.durees.length, 0)} requêtes`);
+      console.log(`  ${resume(r.durees)} · ${nombre(r.durees.length / total, 0)} req/s · ${r.erreurs} erreur(s) · cache ${nombre((100 * r.succes) / Math.max(1, r.succes + r.echecs), 1)} % de succès`);
+      console.log(`  corps reçus : ${r.encodages.map(([e, n]) => `${nombre(n, 0)} ${e}`).join(', ')} · ${nombre(r.octets / Math.max(1, r.durees.length) / 1024, 1)} Kio en moyenne · ${r.verifies} corps décodés et vérifiés (JSON)`);
       if (r.messages.length > 0) console.log(`  premières erreurs : ${r.messages.join(' ; ')}`);
-      console.log(`Mémoire : pic RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} Mio`);
+      console.log(`Mémoire : pic RSS ${nombre(process.resourceUsage().maxRSS / 1024, 0)} Mio`);
     } finally {
       await server.close();
     }
@@ -340,11 +340,16 @@ function requete(agent: http.Agent, url: string, enTetes: Record<string, string>
 function resume(durees: number[]): string {
   if (durees.length === 0) return 'aucune requête';
   const triees = [...durees].sort((a, b) => a - b);
-  const q = (p: number) => triees[Math.min(triees.length - 1, Math.floor(p * triees.length))]!.toFixed(1);
-  return `p50 ${q(0.5)} ms · p95 ${q(0.95)} ms · p99 ${q(0.99)} ms · max ${triees.at(-1)!.toFixed(1)} ms`;
+  const q = (p: number) => nombre(triees[Math.min(triees.length - 1, Math.floor(p * triees.length))]!, 1);
+  return `p50 ${q(0.5)} ms · p95 ${q(0.95)} ms · p99 ${q(0.99)} ms · max ${nombre(triees.at(-1)!, 1)} ms`;
 }
 
 // The worker thread of the load (last: every declaration above is initialised).
 if (!isMainThread && (workerData as ChargeDemandee | null)?.banc === 'api') {
   parentPort!.postMessage(await charger(workerData as ChargeDemandee));
+}
+
+/** A number the French way (`1 234,5`), with a fixed number of decimals. */
+function nombre(x: number, decimales: number): string {
+  return new Intl.NumberFormat('fr-FR', { minimumFractionDigits: decimales, maximumFractionDigits: decimales }).format(x);
 }

@@ -103,7 +103,7 @@ export async function benchCompute(args: string[]): Promise<void> {
           ['indicateurs', ms(indicateurs), rapport(indicateurs / scanIndicateurs), indicateurs <= 20_000 ? 'atteinte' : 'non atteinte'],
         ],
       ));
-      console.log(`Mémoire : pic RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} Mio (${rssAvant.toFixed(0)} Mio avant le recalcul) ; DuckDB limité à ${runtime.config.duckdb.memoryLimit ?? 'défaut'}`);
+      console.log(`Mémoire : pic RSS ${fr(Math.round(process.resourceUsage().maxRSS / 1024))} Mio (${fr(Math.round(rssAvant))} Mio avant le recalcul) ; DuckDB limité à ${runtime.config.duckdb.memoryLimit ?? 'défaut'}`);
     } finally {
       await runtime.close();
     }
