@@ -57,14 +57,16 @@ beforeAll(async () => {
       ['departement', '99', 'Département fictif', '99', '99', null, 70600],
     ]);
     await s.run(`COPY (SELECT * FROM t ORDER BY niveau, code) TO ${sqlPath(f('territoires'))} (FORMAT parquet)`);
-    await s.run(`CREATE TEMP TABLE r (code_cls VARCHAR, libelle VARCHAR, version INTEGER, type_membre VARCHAR, code_membre VARCHAR)`);
-    await s.append('r', [
-      ['CLS-X', 'CLS fictif', 1, 'commune', '99001'],
-      ['CLS-X', 'CLS fictif', 1, 'commune', '99002'],
-      ['CLS-X', 'CLS fictif', 2, 'epci', '200000003'],
-      ['CLS-X', 'CLS fictif', 2, 'commune', '99007'],
+    // the CLS perimeters mart as the engine writes it: version 1 (two communes), version 2 (EPCI
+    // 200000003's communes and 99007), the latest under the CLS's own code
+    const v2 = [...COMMUNES.filter(([, epci]) => epci === '200000003').map(([code]) => code), '99007'];
+    await s.run(`CREATE TEMP TABLE p (code VARCHAR, libelle VARCHAR, code_commune VARCHAR)`);
+    await s.append('p', [
+      ...['99001', '99002'].map((c) => ['CLS-X.v1', 'CLS fictif (périmètre 1)', c]),
+      ...v2.map((c) => ['CLS-X.v2', 'CLS fictif (périmètre 2)', c]),
+      ...v2.map((c) => ['CLS-X', 'CLS fictif', c]),
     ]);
-    await s.run(`COPY (SELECT * FROM r ORDER BY ALL) TO ${sqlPath(f('registre'))} (FORMAT parquet)`);
+    await s.run(`COPY (SELECT * FROM p ORDER BY ALL) TO ${sqlPath(f('perimetres'))} (FORMAT parquet)`);
   });
   // Crude death rate (‰): 99001 masked, 99006 without population, 99005 absent from the mart.
   await ecrireMart('mortalite', 'taux-mortalite-brute', [
@@ -107,7 +109,7 @@ const base = (autres: Partial<ArgumentsInegalites> = {}): ArgumentsInegalites =>
   fichierIndicateur: f('mortalite'),
   fichierProxy: f('proxy'),
   fichierTerritoires: f('territoires'),
-  fichierRegistreCls: f('registre'),
+  fichierPerimetresCls: f('perimetres'),
   niveau: 'epci',
   code: '200000001',
   ...autres,
@@ -233,7 +235,7 @@ describe('quintiles of population (methods.md §7.1 step 7)', () => {
 });
 
 describe('territories: CLS perimeters, refusals', () => {
-  it('lists a CLS’s communes from the registry: latest version, or a version by its suffix', async () => {
+  it('lists a CLS’s communes from the perimeters mart: latest version, or a version by its suffix', async () => {
     const derniere = await calculer(base({ niveau: 'cls', code: 'CLS-X' }));
     expect(derniere.territoire).toEqual({ niveau: 'cls', code: 'CLS-X', libelle: 'CLS fictif', population: 51000 + 9000 });
     expect(derniere.communes.total).toBe(6);
@@ -248,7 +250,7 @@ describe('territories: CLS perimeters, refusals', () => {
       [{ niveau: 'epci', code: '2A' }, 'code'],
       [{ periode: '2030' }, 'periode'],
       [{ fichierProxy: f('impots') }, 'fichierProxy'],
-      [{ niveau: 'cls', code: 'CLS-X', fichierRegistreCls: null }, 'fichierRegistreCls'],
+      [{ niveau: 'cls', code: 'CLS-X', fichierPerimetresCls: null }, 'fichierPerimetresCls'],
     ];
     for (const [args, parametre] of cas) {
       const e = await erreur(base(args));

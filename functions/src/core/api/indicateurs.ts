@@ -192,6 +192,13 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
     const v = m ? derniereVersion(m) : null;
     return v ? runtime.storage.localPath(v.cleParquet) : null;
   };
+  // the CLS perimeters mart; a lake computed before it existed must be computed again
+  const fichierPerimetres = async (etat: Awaited<ReturnType<typeof marts.etat>>): Promise<string> => {
+    const cle = etat.manifeste.marts.perimetresCls?.cle;
+    if (!cle) throw new LacNonPretError('périmètres des CLS absents des marts : relancez le calcul (npm run compute)');
+    return runtime.storage.localPath(cle);
+  };
+
   const registreObligatoire = async (): Promise<string> => {
     const f = await fichierRegistre();
     if (!f) throw new LacNonPretError('registre des CLS absent du lac : importez le fichier de l’ARS (format registre-cls)');
@@ -209,7 +216,7 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
         fichierIndicateur: mart.fichier,
         fichierProxy: proxy,
         fichierTerritoires: await fichierTerritoires(etat),
-        fichierRegistreCls: niveau === 'cls' ? await fichierRegistre() : null,
+        fichierPerimetresCls: niveau === 'cls' ? await fichierPerimetres(etat) : null,
         niveau,
         code,
         ...(periode === null ? {} : { periode }),

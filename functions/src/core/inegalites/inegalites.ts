@@ -58,8 +58,8 @@ export interface ArgumentsInegalites {
   fichierProxy: string | null;
   /** The territories mart Parquet. */
   fichierTerritoires: string;
-  /** The lake Parquet of the CLS registry: needed for `niveau` 'cls' only. */
-  fichierRegistreCls?: string | null;
+  /** The CLS perimeters mart (code, libelle, code_commune; see marts/manifeste.ts): `niveau` 'cls' only. */
+  fichierPerimetresCls?: string | null;
   niveau: string;
   code: string;
   /** Period of the indicator; default: its latest commune period. */
@@ -175,23 +175,12 @@ async function creerVues(s: Session, args: ArgumentsInegalites): Promise<void> {
       ? `CREATE OR REPLACE TEMP VIEW inegalites_proxy AS SELECT * FROM read_parquet(${sqlPath(args.fichierProxy)})`
       : `CREATE OR REPLACE TEMP VIEW inegalites_proxy AS SELECT NULL::VARCHAR AS indicateur, NULL::VARCHAR AS niveau, NULL::VARCHAR AS code, NULL::VARCHAR AS periode, NULL::DOUBLE AS valeur WHERE false`,
   );
-  // CLS perimeters as the engine builds them (perimetres.sql): '<id>' is the latest version,
-  // '<id>.v<n>' version n; members given as EPCI stand for their current communes.
+  // CLS perimeters as the engine built them (one row per perimeter and commune: '<id>' is the
+  // latest version, '<id>.v<n>' version n)
   await s.run(
-    args.fichierRegistreCls
+    args.fichierPerimetresCls
       ? `CREATE OR REPLACE TEMP VIEW inegalites_cls AS
-         WITH r AS (SELECT * FROM read_parquet(${sqlPath(args.fichierRegistreCls)}, hive_partitioning = false)),
-         membres AS (
-             SELECT DISTINCT r.code_cls, r.version, r.libelle, t.code AS code_commune
-             FROM r
-             JOIN inegalites_territoires AS t
-                 ON t.niveau = 'commune'
-                 AND ((r.type_membre = 'commune' AND t.code = r.code_membre) OR (r.type_membre = 'epci' AND t.code_epci = r.code_membre))
-         )
-         SELECT code_cls || '.v' || version AS code_cls, libelle, code_commune FROM membres
-         UNION ALL
-         SELECT m.code_cls, m.libelle, m.code_commune FROM membres AS m
-         JOIN (SELECT code_cls, max(version) AS version FROM r GROUP BY code_cls) AS d USING (code_cls, version)`
+         SELECT code AS code_cls, libelle, code_commune FROM read_parquet(${sqlPath(args.fichierPerimetresCls)}, hive_partitioning = false)`
       : `CREATE OR REPLACE TEMP VIEW inegalites_cls AS SELECT NULL::VARCHAR AS code_cls, NULL::VARCHAR AS libelle, NULL::VARCHAR AS code_commune WHERE false`,
   );
 }
@@ -203,8 +192,8 @@ async function creerVues(s: Session, args: ArgumentsInegalites): Promise<void> {
  */
 export async function inegalitesTerritoire(s: Session, args: ArgumentsInegalites): Promise<ResultatInegalites> {
   const niveau = verifierTerritoire(args.niveau, args.code);
-  if (niveau === 'cls' && !args.fichierRegistreCls) {
-    throw new ParametreInvalideError('fichierRegistreCls', 'fichierRegistreCls : le registre des CLS est nécessaire pour lister les communes d’un CLS.');
+  if (niveau === 'cls' && !args.fichierPerimetresCls) {
+    throw new ParametreInvalideError('fichierPerimetresCls', 'fichierPerimetresCls : le mart des périmètres des CLS est nécessaire pour lister les communes d’un CLS.');
   }
   await creerVues(s, args);
 
