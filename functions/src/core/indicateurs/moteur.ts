@@ -7,6 +7,7 @@ import { zForConfidence } from '../stats/distributions.ts';
 import agregationSql from './agregation.sql';
 import diffusionSql from './diffusion.sql';
 import { INDICATEURS } from './registry.ts';
+import type { ParametreSql } from './types.ts';
 import resultatsSql from './resultats.sql';
 import secondaireSql from './secret-secondaire.sql';
 
@@ -87,14 +88,29 @@ const BRIQUES_PAR_LOT = 1_200_000;
 /** Indicators of one family run as one query (bounds the batch's growth between two checks). */
 const INDICATEURS_PAR_FAMILLE = 4;
 
+/** SQL type of a family parameter, from its value: numbers are DOUBLE, so that 1 and 2.5 share a column. */
+function typeSql(valeur: ParametreSql): string {
+  if (Array.isArray(valeur)) return valeur.some((v) => typeof v === 'string') ? 'VARCHAR[]' : 'DOUBLE[]';
+  return typeof valeur === 'number' ? 'DOUBLE' : 'VARCHAR';
+}
+
 /** Runs the requetes of several indicators of one family as one query (see RequeteIndicateur.famille). */
-async function executerFamille(s: Session, sql: string, lignes: readonly Params[]): Promise<void> {
-  const [premiere, ...autres] = lignes;
+async function executerFamille(s: Session, sql: string, lignes: ReadonlyArray<{ indicateur: string; parametres: Record<string, ParametreSql> }>): Promise<void> {
+  const [premiere] = lignes;
   if (!premiere) return;
-  const noms = Object.keys(premiere);
-  // the parameter table's column types are those DuckDB gives the first row's values
-  await s.run(`CREATE OR REPLACE TEMP TABLE requetes_lot AS SELECT ${noms.map((n) => `$${n} AS ${n}`).join(', ')}`, premiere);
-  for (const l of autres) await s.run(`INSERT INTO requetes_lot BY NAME SELECT ${noms.map((n) => `$${n} AS ${n}`).join(', ')}`, l);
+  const noms = Object.keys(premiere.parametres);
+  const colonnes = ['indicateur VARCHAR', ...noms.map((n) => `${n} ${typeSql(premiere.parametres[n]!)}`)];
+  await s.run(`CREATE OR REPLACE TEMP TABLE requetes_lot (${colonnes.join(', ')})`);
+  for (const l of lignes) {
+    const valeurs: Params = { indicateur: l.indicateur };
+    // lists are bound as DuckDB lists (their element type is read from the values, then cast)
+    for (const n of noms) {
+      const v = l.parametres[n];
+      if (v === undefined) throw new Error(`Famille de requêtes : paramètre « ${n} » absent pour ${l.indicateur}`);
+      valeurs[n] = Array.isArray(v) ? listValue(v) : v;
+    }
+    await s.run(`INSERT INTO requetes_lot VALUES ($indicateur, ${noms.map((n) => `$${n}::${typeSql(l.parametres[n]!)}`).join(', ')})`, valeurs);
+  }
   await s.run(`INSERT INTO briques ${sql}`);
 }
 
@@ -143,21 +159,21 @@ export async function executerMoteur(
   let lot: string[] = [];
   await creerBriques();
   // family requetes waiting to run as one query: famille → SQL and one parameter row per indicator
-  const enAttente = new Map<string, { sql: string; lignes: Params[] }>();
+  const enAttente = new Map<string, { sql: string; lignes: Array<{ indicateur: string; parametres: Record<string, ParametreSql> }> }>();
   const familles = (i: number) => new Set((INDICATEURS[i]?.requetes ?? []).flatMap((r) => (r.famille ? [r.famille] : [])));
   for (const [rang, { definition, requetes }] of INDICATEURS.entries()) {
     let t = performance.now();
     for (const r of requetes) {
+      if (r.famille) {
+        const f = enAttente.get(r.famille) ?? { sql: r.sql, lignes: [] };
+        f.lignes.push({ indicateur: definition.id, parametres: r.parametres });
+        enAttente.set(r.famille, f);
+        continue;
+      }
       const parametres: Params = { indicateur: definition.id };
       // lists are bound as DuckDB lists (their element type is read from the values)
       for (const [cle, valeur] of Object.entries(r.parametres)) parametres[cle] = Array.isArray(valeur) ? listValue(valeur) : valeur;
-      if (r.famille) {
-        const f = enAttente.get(r.famille) ?? { sql: r.sql, lignes: [] };
-        f.lignes.push(parametres);
-        enAttente.set(r.famille, f);
-      } else {
-        await s.run(`INSERT INTO briques SELECT $indicateur, * FROM (${r.sql})`, parametres);
-      }
+      await s.run(`INSERT INTO briques SELECT $indicateur, * FROM (${r.sql})`, parametres);
     }
     lot.push(definition.id);
     const suivantes = familles(rang + 1);
