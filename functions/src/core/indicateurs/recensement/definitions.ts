@@ -1,5 +1,5 @@
 import { valeursPubliees } from '../commun.ts';
-import type { Indicateur, RequeteIndicateur } from '../types.ts';
+import type { DefinitionIndicateurEntree, Indicateur, RequeteIndicateur } from '../types.ts';
 import { definir } from '../definir.ts';
 import combinaisonSql from './combinaison.sql';
 
@@ -22,6 +22,12 @@ function combinaison(periode: string, num: { termes: string[]; coefs: number[] }
 
 const un = (terme: string) => ({ termes: [terme], coefs: [1] });
 
+/** What the comparateur's indicators share: source, every level, no disclosure threshold of their own. */
+function comparateur(periode: string, secret: DefinitionIndicateurEntree['secret'], comparable: boolean) {
+  const niveaux: DefinitionIndicateurEntree['niveaux'] = ['commune', 'epci', 'departement', 'region', 'france', 'cls'];
+  return { sources: [SOURCE_COMPARATEUR], niveaux, secret, seuilDiffusion: 0, comparable, periodes: [periode] };
+}
+
 export const INDICATEURS_RECENSEMENT: Indicateur[] = [
   definir(
     {
@@ -37,12 +43,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'ratio',
       numerateur: 'Population municipale 2018',
       denominateur: 'Superficie (km²)',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'aucun',
-      seuilDiffusion: 0,
-      comparable: false,
-      periodes: ['2018'],
+      ...comparateur('2018', 'aucun', false),
     },
     [combinaison('2018', un('population@2018'), un('superficie@2021'))],
   ),
@@ -61,12 +62,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       annees: 5,
       numerateur: 'Population municipale 2018',
       denominateur: 'Population municipale 2013',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'aucun',
-      seuilDiffusion: 0,
-      comparable: false,
-      periodes: ['2013-2018'],
+      ...comparateur('2013-2018', 'aucun', false),
     },
     [combinaison('2013-2018', un('population@2018'), un('population@2013'))],
   ),
@@ -84,12 +80,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'ratio',
       numerateur: 'Naissances − décès domiciliés 2013-2018',
       denominateur: 'Années-personnes 2013-2018 (5 × population moyenne)',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'aucun',
-      seuilDiffusion: 0,
-      comparable: false,
-      periodes: ['2013-2018'],
+      ...comparateur('2013-2018', 'aucun', false),
     },
     [combinaison('2013-2018', { termes: ['naissances@2013-2018', 'deces@2013-2018'], coefs: [1, -1] }, ANNEES_PERSONNES)],
   ),
@@ -107,12 +98,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'ratio',
       numerateur: 'P2018 − P2013 − (naissances − décès)',
       denominateur: 'Années-personnes 2013-2018',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'aucun',
-      seuilDiffusion: 0,
-      comparable: false,
-      periodes: ['2013-2018'],
+      ...comparateur('2013-2018', 'aucun', false),
     },
     [
       combinaison(
@@ -136,12 +122,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'taux',
       numerateur: 'Naissances domiciliées 2013-2018',
       denominateur: 'Années-personnes 2013-2018 (5 × (P2013 + P2018) / 2)',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'aucun',
-      seuilDiffusion: 0,
-      comparable: true,
-      periodes: ['2013-2018'],
+      ...comparateur('2013-2018', 'aucun', true),
     },
     [combinaison('2013-2018', un('naissances@2013-2018'), ANNEES_PERSONNES)],
   ),
@@ -195,12 +176,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'proportion',
       numerateur: 'Chômeurs de 15-64 ans',
       denominateur: 'Actifs de 15-64 ans',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'insee',
-      seuilDiffusion: 0,
-      comparable: true,
-      periodes: ['2018'],
+      ...comparateur('2018', 'insee', true),
       notes: ['Au sens du recensement (déclaratif), différent du taux de chômage au sens du BIT.', 'Intervalle de Wilson : il ignore le plan de sondage du recensement (communes de 10 000 habitants ou plus).'],
     },
     [combinaison('2018', un('chomeurs-15-64-ans@2018'), un('actifs-15-64-ans@2018'))],
@@ -219,12 +195,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'proportion',
       numerateur: 'Logements vacants',
       denominateur: 'Logements',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'insee',
-      seuilDiffusion: 0,
-      comparable: true,
-      periodes: ['2018'],
+      ...comparateur('2018', 'insee', true),
     },
     [combinaison('2018', un('logements-vacants@2018'), un('logements@2018'))],
   ),
@@ -242,12 +213,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'proportion',
       numerateur: 'Résidences secondaires et logements occasionnels',
       denominateur: 'Logements',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'insee',
-      seuilDiffusion: 0,
-      comparable: true,
-      periodes: ['2018'],
+      ...comparateur('2018', 'insee', true),
     },
     [combinaison('2018', un('residences-secondaires-logements-occasionnels@2018'), un('logements@2018'))],
   ),
@@ -265,12 +231,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'proportion',
       numerateur: 'Résidences principales occupées par leur propriétaire',
       denominateur: 'Résidences principales',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'insee',
-      seuilDiffusion: 0,
-      comparable: true,
-      periodes: ['2018'],
+      ...comparateur('2018', 'insee', true),
     },
     [combinaison('2018', un('residences-principales-proprietaires@2018'), un('residences-principales@2018'))],
   ),
@@ -288,12 +249,7 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       methode: 'ratio',
       numerateur: 'Population municipale 2018',
       denominateur: 'Ménages 2018',
-      sources: [SOURCE_COMPARATEUR],
-      niveaux: ['commune', 'epci', 'departement', 'region', 'france', 'cls'],
-      secret: 'aucun',
-      seuilDiffusion: 0,
-      comparable: false,
-      periodes: ['2018'],
+      ...comparateur('2018', 'aucun', false),
     },
     [combinaison('2018', un('population@2018'), un('menages@2018'))],
   ),
