@@ -203,7 +203,8 @@ export async function inegalitesTerritoire(s: Session, args: ArgumentsInegalites
   if (!def) throw new ParametreInvalideError('fichierIndicateur', `fichierIndicateur : indicateur « ${ids[0]!.id} » absent du registre.`);
   if (args.fichierProxy) {
     const proxyIds = await s.all<{ id: string }>('SELECT DISTINCT indicateur AS id FROM inegalites_proxy ORDER BY id');
-    if (proxyIds.length !== 1 || proxyIds[0]!.id !== PROXY_DEFAVORISATION.indicateur) {
+    // an empty file (no income data in the lake) is no proxy: the gradient is then not computed
+    if (proxyIds.length > 1 || (proxyIds.length === 1 && proxyIds[0]!.id !== PROXY_DEFAVORISATION.indicateur)) {
       throw new ParametreInvalideError('fichierProxy', `fichierProxy : le fichier de l’indicateur ${PROXY_DEFAVORISATION.indicateur} est attendu.`);
     }
   }
