@@ -8,7 +8,7 @@ SELECT
 FROM territoires AS t
 LEFT JOIN (
     SELECT *
-    FROM read_parquet({{fichier}})
+    FROM {{mart}}
     WHERE niveau = 'commune'
         AND periode = $periode
 ) AS m

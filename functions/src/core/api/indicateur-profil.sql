@@ -5,7 +5,7 @@ SELECT
     m.filename AS fichier,
     m.periode,
     {{valeur}}
-FROM read_parquet([{{fichiers}}], filename = true) AS m
+FROM {{marts}} AS m
 WHERE
     m.niveau = $niveau
     AND m.code = $code

@@ -7,7 +7,7 @@ SELECT
     m.code,
     m.periode,
     {{valeur}}
-FROM read_parquet([{{fichiers}}], filename = true) AS m
+FROM {{marts}} AS m
 JOIN (
     SELECT
         split_part(a, chr(9), 1) AS fichier,

@@ -5,7 +5,7 @@ SELECT
     m.code,
     m.periode,
     {{valeur}}
-FROM read_parquet({{fichier}}) AS m
+FROM {{mart}} AS m
 WHERE
     -- the territories as 'niveau/code' separated by commas (codes never hold one)
     list_contains(string_split($territoires, ','), m.niveau || '/' || m.code)

@@ -5,7 +5,7 @@ SELECT
     m.code,
     t.libelle,
     {{valeur}}
-FROM read_parquet({{fichier}}) AS m
+FROM {{mart}} AS m
 LEFT JOIN territoires AS t
     ON t.niveau = m.niveau
     AND t.code = m.code

@@ -26,6 +26,7 @@ import profilsNiveauSql from './indicateur-profils-niveau.sql';
 import seriesSql from './indicateur-series.sql';
 import valeursSql from './indicateur-valeurs.sql';
 import type { EtatMarts, MartIndicateur, MartsReader } from './marts-reader.ts';
+import { relationMart, relationMarts } from './relations-marts.ts';
 import { lireTerritoireOuPerimetre, lireTerritoiresDuNiveau, type TerritoireLu } from './territoires.ts';
 import { proteger, selectionValeur, valeurVide } from './valeurs.ts';
 
@@ -98,25 +99,25 @@ function resume(d: DefinitionIndicateur, mart: MartIndicateur | undefined): Indi
 
 type LigneValeur = ValeurIndicateur & Record<string, unknown>;
 
-/** The SQL of a query on indicator marts, with trusted paths and allow-listed columns. */
-function sqlSur(modele: string, fichiers: readonly string[]): string {
+/** The SQL of a query on indicator marts (relations-marts.ts: trusted paths), with allow-listed columns. */
+function sqlSur(modele: string, marts: readonly MartIndicateur[]): string {
   return modele
-    .replaceAll('{{fichier}}', () => sqlPath(fichiers[0] ?? ''))
-    .replaceAll('{{fichiers}}', () => fichiers.map(sqlPath).join(', '))
+    .replaceAll('{{mart}}', () => relationMart(marts[0]!))
+    .replaceAll('{{marts}}', () => relationMarts(marts))
     .replaceAll('{{valeur}}', () => selectionValeur('m'));
 }
 
 /** A profile row: the values of one indicator file at one period for the territory. */
 type LigneProfil = LigneValeur & { fichier: string; periode: string };
-type Dernieres = ReadonlyMap<string, { periode: string; fichier: string }>;
+type Dernieres = ReadonlyMap<string, { periode: string; fichier: string; mart: MartIndicateur }>;
 
 /** The default period of each indicator at this level (the latest with values), and the files holding one. */
 function dernieresPeriodes(etat: EtatMarts, niveau: Niveau): Dernieres {
-  const dernieres = new Map<string, { periode: string; fichier: string }>();
+  const dernieres = new Map<string, { periode: string; fichier: string; mart: MartIndicateur }>();
   for (const { definition: d } of INDICATEURS) {
     const mart = etat.indicateurs.get(d.id);
     const periode = mart?.parDefaut.get(niveau) ?? null;
-    if (mart && periode !== null && d.niveaux.includes(niveau)) dernieres.set(d.id, { periode, fichier: mart.fichier });
+    if (mart && periode !== null && d.niveaux.includes(niveau)) dernieres.set(d.id, { periode, fichier: mart.fichier, mart });
   }
   return dernieres;
 }
@@ -214,6 +215,7 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
       const proxy = etat.indicateurs.get(PROXY_DEFAVORISATION.indicateur)?.fichier ?? null;
       const args = {
         fichierIndicateur: mart.fichier,
+        relationIndicateur: relationMart(mart),
         fichierProxy: proxy,
         fichierTerritoires: await fichierTerritoires(etat),
         fichierPerimetresCls: niveau === 'cls' ? await fichierPerimetres(etat) : null,
@@ -286,7 +288,7 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
       const filtre = departement !== null ? { departement } : region !== null ? { region } : null;
       const mart = etat.indicateurs.get(id);
       if (periode === null || !mart) return { indicateur: id, niveau, periode, periodes, filtre, valeurs: [] };
-      const rows = await db.all<LigneValeur & { code: string; libelle: string | null }>(sqlSur(valeursSql, [mart.fichier]), {
+      const rows = await db.all<LigneValeur & { code: string; libelle: string | null }>(sqlSur(valeursSql, [mart]), {
         niveau,
         periode,
         departement: departement ?? '',
@@ -298,7 +300,7 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
     async profil(niveau, code) {
       const etat = await marts.etat();
       const dernieres = dernieresPeriodes(etat, niveau);
-      const fichiers = [...dernieres.values()].map((x) => x.fichier);
+      const fichiers = [...dernieres.values()].map((x) => x.mart);
       const [territoire, rows] = await Promise.all([
         lireTerritoireOuPerimetre(db, etat, niveau, code).catch((e: unknown) => (e instanceof TerritoireInconnuError ? null : Promise.reject(e))),
         fichiers.length === 0 ? [] : db.all<LigneProfil>(sqlSur(profilSql, fichiers), { niveau, code }),
@@ -316,7 +318,7 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
       const territoires = await lireTerritoiresDuNiveau(db, etat, niveau);
       if (territoires.length === 0) return;
       const dernieres = dernieresPeriodes(etat, niveau);
-      const fichiers = [...dernieres.values()].map((x) => x.fichier);
+      const fichiers = [...dernieres.values()].map((x) => x.mart);
       const attendus = [...dernieres.values()].map((x) => `${x.fichier}\t${x.periode}`).join('\n');
       const rows = fichiers.length === 0 ? [] : await db.all<LigneProfil & { code: string }>(sqlSur(profilsNiveauSql, fichiers), { niveau, attendus });
       const parCode = new Map<string, Map<string, LigneProfil>>();
@@ -338,7 +340,7 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
       if (!mart) return { indicateur: id, territoire: cible, series: [{ ...cible, role: 'territoire', valeurs: [] }] };
       type LigneSerie = LigneValeur & { niveau: Niveau; code: string; periode: string };
       const lire = (territoires: TerritoireRef[]) =>
-        territoires.length === 0 ? Promise.resolve([] as LigneSerie[]) : db.all<LigneSerie>(sqlSur(seriesSql, [mart.fichier]), { territoires: territoires.map((t) => `${t.niveau}/${t.code}`).join(',') });
+        territoires.length === 0 ? Promise.resolve([] as LigneSerie[]) : db.all<LigneSerie>(sqlSur(seriesSql, [mart]), { territoires: territoires.map((t) => `${t.niveau}/${t.code}`).join(',') });
       const propres = await lire([cible]);
       // References: those the values were compared with (the latest named), else the parents.
       const references: Array<TerritoireRef & { role: 'departement' | 'region' | 'france' }> = [];
@@ -376,7 +378,7 @@ export function createIndicateursQueries(runtime: Runtime, marts: MartsReader): 
       const mart = etat.indicateurs.get(id);
       const territoire = { niveau: row.niveau, code: row.code, libelle: row.libelle };
       if (periode === null || !mart) return { territoire, indicateur: id, periode, periodes, total: 0, communes: [] };
-      const rows = await db.all<LigneValeur & { code: string; libelle: string; population: number | null }>(sqlSur(communesSql, [mart.fichier]), {
+      const rows = await db.all<LigneValeur & { code: string; libelle: string; population: number | null }>(sqlSur(communesSql, [mart]), {
         niveau,
         code,
         periode,

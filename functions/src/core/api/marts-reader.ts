@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import { CLE_MANIFESTE_MARTS } from '../storage/keys.ts';
 import { getJson } from '../storage/storage.ts';
 import periodesSql from './periodes.sql';
+import secretsCommunesSql from './secrets-communes.sql';
 
 /**
  * Gives the API the current marts: the territories mart and the CLS perimeters as DuckDB tables
@@ -35,8 +36,11 @@ export interface EtatMarts {
 }
 
 export interface MartIndicateur {
+  id: string;
   /** Local Parquet file (a trusted path, quoted with `sqlPath` when embedded in SQL). */
   fichier: string;
+  /** True when some of its commune rows are INSEE-secret rows kept as lists (see relations-marts.ts). */
+  secrets: boolean;
   lignes: number;
   /** Periods present at each level, oldest first. */
   periodes: ReadonlyMap<Niveau, readonly string[]>;
@@ -61,14 +65,20 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
     if (!manifeste) throw new LacNonPretError(`${CLE_MANIFESTE_MARTS} absent`);
     const cle = manifeste.marts.territoires.cle;
     const clePerimetres = manifeste.marts.perimetresCls?.cle ?? null;
-    await chargerTables(runtime, cle, clePerimetres);
     const marts = manifeste.marts.indicateurs ?? {};
-    const cleIndicateurs = Object.entries(marts)
-      .map(([id, m]) => `${id}=${m.cle}@${m.etag}`)
-      .sort()
-      .join('|');
-    const indicateurs = courant && courant.cleIndicateurs === cleIndicateurs ? courant.etat.indicateurs : await lireIndicateurs(runtime, marts);
-    const etat: EtatMarts = { manifeste, version: `${manifeste.calculeLe}|${cle}|${clePerimetres ?? ''}|${cleIndicateurs}`, indicateurs, perimetresCls: clePerimetres !== null };
+    const secrets = manifeste.marts.secretsCommunes ?? null;
+    // (the secret lists tell which commune periods each indicator has: part of its reading)
+    const cleIndicateurs = [...Object.entries(marts).map(([id, m]) => `${id}=${m.cle}@${m.etag}`), `secrets=${secrets ? `${secrets.cle}@${secrets.etag}` : ''}`].sort().join('|');
+    const fichiers = new Map<string, string>();
+    for (const [id, m] of Object.entries(marts)) fichiers.set(id, await runtime.storage.localPath(m.cle));
+    await chargerTables(runtime, { territoires: cle, perimetres: clePerimetres, secrets: secrets && { cle: secrets.cle, fichiers: [...fichiers.values()], version: `${secrets.cle}@${secrets.etag}|${cleIndicateurs}` } });
+    const indicateurs = courant && courant.cleIndicateurs === cleIndicateurs ? courant.etat.indicateurs : await lireIndicateurs(runtime, marts, fichiers);
+    const etat: EtatMarts = {
+      manifeste,
+      version: `${manifeste.calculeLe}|${cle}|${clePerimetres ?? ''}|${cleIndicateurs}`,
+      indicateurs,
+      perimetresCls: clePerimetres !== null,
+    };
     courant = { etat, lu: Date.now(), etag: objet.etag, cleIndicateurs };
     return etat;
   };
@@ -93,20 +103,36 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
  * at a time, and only when the mart changed (two concurrent `CREATE OR REPLACE` of one table
  * conflict in DuckDB).
  */
-const tablesChargees = new WeakMap<Runtime['db'], { territoires: string | null; perimetres: string | null | undefined; file: Promise<void> }>();
+const tablesChargees = new WeakMap<
+  Runtime['db'],
+  { territoires: string | null; perimetres: string | null | undefined; secrets: string | null | undefined; file: Promise<void> }
+>();
 
-function chargerTables(runtime: Runtime, cle: string, clePerimetres: string | null): Promise<void> {
-  const etat = tablesChargees.get(runtime.db) ?? { territoires: null, perimetres: undefined, file: Promise.resolve() };
+/** The INSEE-secret commune lists of a manifest and the local files of its indicator marts. */
+interface SecretsACharger {
+  cle: string;
+  fichiers: readonly string[];
+  /** Changes when the lists or an indicator mart change (the reference values come from the marts). */
+  version: string;
+}
+
+function chargerTables(runtime: Runtime, cles: { territoires: string; perimetres: string | null; secrets: SecretsACharger | null }): Promise<void> {
+  const etat = tablesChargees.get(runtime.db) ?? { territoires: null, perimetres: undefined, secrets: undefined, file: Promise.resolve() };
   tablesChargees.set(runtime.db, etat);
   const suite = etat.file.then(async () => {
-    if (etat.territoires !== cle) {
-      const fichier = await runtime.storage.localPath(cle);
+    if (etat.territoires !== cles.territoires) {
+      const fichier = await runtime.storage.localPath(cles.territoires);
       await runtime.db.run(`CREATE OR REPLACE TABLE territoires AS SELECT * FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
-      etat.territoires = cle;
+      etat.territoires = cles.territoires;
     }
-    if (etat.perimetres !== clePerimetres) {
-      await chargerPerimetres(runtime, clePerimetres);
-      etat.perimetres = clePerimetres;
+    if (etat.perimetres !== cles.perimetres) {
+      await chargerPerimetres(runtime, cles.perimetres);
+      etat.perimetres = cles.perimetres;
+    }
+    const versionSecrets = cles.secrets?.version ?? null;
+    if (etat.secrets !== versionSecrets) {
+      await chargerSecrets(runtime, cles.secrets);
+      etat.secrets = versionSecrets;
     }
   });
   // the next load waits for this one, failed or not
@@ -124,11 +150,46 @@ async function chargerPerimetres(runtime: Runtime, cle: string | null): Promise<
   await runtime.db.run(`CREATE OR REPLACE TABLE perimetres_cls AS SELECT code::VARCHAR AS code, libelle::VARCHAR AS libelle, code_commune::VARCHAR AS code_commune FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
 }
 
-/** Fetches every indicator file and lists, in one scan, the periods present at each level and those with values. */
-async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts']['indicateurs']): Promise<Map<string, MartIndicateur>> {
+/**
+ * The INSEE-secret commune lists (ADR 0012) as tables: `secrets_indicateurs` (one row per
+ * indicator and period, `ensemble` naming its list: most indicators of one Filosofi file share the
+ * same list), `secrets_codes` (ensemble, code; sorted by code, so a commune is one small range),
+ * `secrets_references` (the département, région and France values of those indicators), and the
+ * view `secrets_lignes` that rebuilds the rows. Empty for lakes without the lists.
+ */
+async function chargerSecrets(runtime: Runtime, secrets: SecretsACharger | null): Promise<void> {
+  const db = runtime.db;
+  if (secrets === null) {
+    await db.run(`CREATE OR REPLACE TABLE secrets_indicateurs (
+        indicateur VARCHAR, periode VARCHAR, methode VARCHAR, origine VARCHAR, comparable BOOLEAN, source VARCHAR, millesime VARCHAR, ensemble INTEGER)`);
+    await db.run('CREATE OR REPLACE TABLE secrets_codes (ensemble INTEGER, code VARCHAR)');
+    await db.run('CREATE OR REPLACE TABLE secrets_references (indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR, valeur DOUBLE)');
+  } else {
+    const fichier = await runtime.storage.localPath(secrets.cle);
+    await db.run(`CREATE OR REPLACE TABLE secrets_listes AS
+        SELECT *, dense_rank() OVER (ORDER BY codes)::INTEGER AS ensemble FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
+    await db.run('CREATE OR REPLACE TABLE secrets_indicateurs AS SELECT * EXCLUDE (codes) FROM secrets_listes');
+    await db.run(`CREATE OR REPLACE TABLE secrets_codes AS
+        SELECT ensemble, unnest(codes) AS code FROM (SELECT DISTINCT ON (ensemble) ensemble, codes FROM secrets_listes) ORDER BY code, ensemble`);
+    await db.run('DROP TABLE secrets_listes');
+    const sources = secrets.fichiers.length > 0 ? `read_parquet([${secrets.fichiers.map(sqlPath).join(', ')}], hive_partitioning = false)` : null;
+    await db.run(
+      sources === null
+        ? 'CREATE OR REPLACE TABLE secrets_references (indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR, valeur DOUBLE)'
+        : 
+      `CREATE OR REPLACE TABLE secrets_references AS
+        SELECT indicateur, niveau, code, periode, valeur
+        FROM ${sources}
+        WHERE niveau IN ('departement', 'region', 'france')
+            AND indicateur IN (SELECT indicateur FROM secrets_indicateurs)`,
+    );
+  }
+  await db.run(secretsCommunesSql);
+}
+
+/** Lists, in one scan of the indicator files, the periods present at each level and those with values. */
+async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts']['indicateurs'], fichiers: ReadonlyMap<string, string>): Promise<Map<string, MartIndicateur>> {
   const entrees = Object.entries(marts);
-  const fichiers = new Map<string, string>();
-  for (const [id, m] of entrees) fichiers.set(id, await runtime.storage.localPath(m.cle));
   const parFichier = new Map<string, string>([...fichiers].map(([id, f]) => [f, id]));
   const periodes = new Map<string, Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>>();
   if (fichiers.size > 0) {
@@ -141,6 +202,16 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
       periodes.set(id, parNiveau);
     }
   }
+  // periods whose secret communes are kept as lists (a period of secret communes only is present too)
+  const avecSecrets = new Set<string>();
+  for (const r of await runtime.db.all<{ indicateur: string; periode: string }>('SELECT DISTINCT indicateur, periode FROM secrets_indicateurs')) {
+    avecSecrets.add(r.indicateur);
+    const parNiveau = periodes.get(r.indicateur) ?? new Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>();
+    const liste = parNiveau.get('commune') ?? [];
+    if (!liste.some((x) => x.periode === r.periode)) liste.push({ periode: r.periode, avecValeur: false });
+    parNiveau.set('commune', liste);
+    periodes.set(r.indicateur, parNiveau);
+  }
   const out = new Map<string, MartIndicateur>();
   for (const [id, m] of entrees) {
     const parNiveau = new Map<Niveau, string[]>();
@@ -150,7 +221,7 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
       parNiveau.set(niveau, triees);
       parDefaut.set(niveau, dernierePeriode(liste.filter((x) => x.avecValeur).map((x) => x.periode)) ?? triees.at(-1)!);
     }
-    out.set(id, { fichier: fichiers.get(id)!, lignes: m.lignes, periodes: parNiveau, parDefaut });
+    out.set(id, { id, fichier: fichiers.get(id)!, secrets: avecSecrets.has(id), lignes: m.lignes, periodes: parNiveau, parDefaut });
   }
   return out;
 }

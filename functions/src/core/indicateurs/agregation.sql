@@ -7,6 +7,10 @@
 -- to report coverage (share of the territory's population whose commune has a value).
 -- Commune rows are a view over the bricks (never copied: they are most of the rows); only the
 -- sums above the commune are materialised (agrege_territoires). `agrege` is their union.
+-- A commune brick INSEE keeps secret (no value, no count: statut 'secret') gives a row that is all
+-- nulls but its reference values: it is stored compactly (secrets-communes.sql, ADR 0012), not
+-- computed here; it still counts above the commune ({{compacter_secrets}}: true, or false to write
+-- those rows in full).
 CREATE OR REPLACE TEMP VIEW briques_agregeables AS
     SELECT
         br.*,
@@ -17,7 +21,13 @@ CREATE OR REPLACE TEMP VIEW briques_agregeables AS
                 WHEN d.methode IN ('publie', 'moyenne-ponderee') THEN br.valeur IS NOT NULL
                 WHEN d.methode = 'effectif' THEN br.numerateur IS NOT NULL
                 ELSE br.numerateur IS NOT NULL AND br.denominateur IS NOT NULL
-            END AS utilisable
+            END AS utilisable,
+        {{compacter_secrets}}
+            AND br.niveau = 'commune'
+            AND br.code IS NOT NULL
+            AND br.statut = 'secret'
+            AND br.age IS NULL
+            AND d.methode NOT IN ('taux-standardise', 'icm') AS secret_compact
     FROM briques AS br
     JOIN defs AS d USING (indicateur)
     -- published values are not summed: they are the producer's own figures for a territory
@@ -51,7 +61,8 @@ CREATE OR REPLACE TEMP VIEW agrege_communes AS
     FROM briques_agregeables AS b
     LEFT JOIN population_communes AS pop ON pop.code_commune = b.code
     WHERE b.niveau = 'commune'
-        AND b.code IS NOT NULL;
+        AND b.code IS NOT NULL
+        AND NOT b.secret_compact;
 
 CREATE OR REPLACE TEMP TABLE agrege_territoires AS
 WITH membres AS (

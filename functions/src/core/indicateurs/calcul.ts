@@ -5,13 +5,24 @@ import { sqlPath, type Session } from '../duckdb/duckdb.ts';
 import macrosSql from '../sql/macros.sql';
 import agregationSql from './agregation.sql';
 import diffusionSql from './diffusion.sql';
-import { creerVueMesures, creerVuePublies, executerMoteur, executerScript, type EtapeMoteur, type FichierIndicateur, type SourceParquet } from './moteur.ts';
+import {
+  creerVueMesures,
+  creerVuePublies,
+  executerMoteur,
+  executerScript,
+  type EtapeMoteur,
+  type FichierIndicateur,
+  type FichierSecrets,
+  type OptionsMoteur,
+  type SourceParquet,
+} from './moteur.ts';
 import epciInchangesSql from './epci-inchanges.sql';
 import perimetresSql from './perimetres.sql';
 import { SEPARATEUR_POIDS } from './commun.ts';
 import { INDICATEURS } from './registry.ts';
 import resultatsSql from './resultats.sql';
 import secondaireSql from './secret-secondaire.sql';
+import secretsCommunesSql from './secrets-communes.sql';
 
 /** Lake and mart files the engine reads (local paths, fetched by the caller). */
 export interface SourcesMoteur {
@@ -32,7 +43,7 @@ export interface SourcesMoteur {
 export function empreinteRegistre(): string {
   return createHash('sha256')
     .update(JSON.stringify(INDICATEURS))
-    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + perimetresSql + epciInchangesSql)
+    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + secretsCommunesSql + perimetresSql + epciInchangesSql)
     .digest('hex');
 }
 
@@ -40,13 +51,14 @@ export function empreinteRegistre(): string {
  * Prepares the engine's logical inputs in the current session (which already holds `pop_source`,
  * `passage`, `ref_*` and the territories table `t`, see marts/compute.ts), runs the engine and
  * writes the marts: one file of every value per indicator (canonical shape, sorted by level,
- * period, code) and the latest period of every indicator per territory (sorted by territory).
+ * code, period) and the INSEE-secret commune rows as lists (ADR 0012).
  */
 export async function preparerEtExecuter(
   s: Session,
   sources: SourcesMoteur,
   dossier: string,
-): Promise<{ lignes: number; etapes: EtapeMoteur[]; masquesSecondaires: number; cls: number; fichiers: FichierIndicateur[] }> {
+  options: OptionsMoteur = {},
+): Promise<{ lignes: number; etapes: EtapeMoteur[]; masquesSecondaires: number; cls: number; fichiers: FichierIndicateur[]; secrets: FichierSecrets }> {
   const t0 = performance.now();
   await creerVueMesures(s, sources.harmonisations);
   await creerVuePublies(s, sources.publies);
@@ -105,9 +117,9 @@ export async function preparerEtExecuter(
       GROUP BY 1`);
   }
   const etapes: EtapeMoteur[] = [{ etape: 'périmètres', ms: performance.now() - t0 }];
-  const moteur = await executerMoteur(s, dossier);
+  const moteur = await executerMoteur(s, dossier, options);
   etapes.push(...moteur.etapes);
   const [{ cls } = { cls: 0 }] = await s.all<{ cls: number }>(`SELECT count(*)::INTEGER AS cls FROM territoires_connus WHERE niveau = 'cls'`);
   const lignes = moteur.fichiers.reduce((n, f) => n + f.lignes, 0);
-  return { lignes, etapes, masquesSecondaires: moteur.masquesSecondaires, cls, fichiers: moteur.fichiers };
+  return { lignes, etapes, masquesSecondaires: moteur.masquesSecondaires, cls, fichiers: moteur.fichiers, secrets: moteur.secrets };
 }

@@ -10,6 +10,7 @@ import { INDICATEURS } from './registry.ts';
 import type { ParametreSql } from './types.ts';
 import resultatsSql from './resultats.sql';
 import secondaireSql from './secret-secondaire.sql';
+import secretsCommunesSql from './secrets-communes.sql';
 
 /**
  * The indicator engine: runs every indicator's SQL into bricks, then aggregates, standardises,
@@ -120,6 +121,23 @@ export interface FichierIndicateur {
   lignes: number;
 }
 
+/** The INSEE-secret commune rows kept out of the indicator files (ADR 0012). */
+export interface FichierSecrets {
+  fichier: string;
+  /** Lists (one per indicator and period). */
+  listes: number;
+  /** Commune rows they stand for. */
+  lignes: number;
+}
+
+export interface OptionsMoteur {
+  /**
+   * true (default): INSEE-secret commune rows are stored as lists of codes beside the indicator
+   * files; false: written in full in them (the shape of marts before version 2).
+   */
+  compacterSecrets?: boolean;
+}
+
 /**
  * Runs the registry into one Parquet file per indicator (canonical shape, sorted by level, code,
  * period) and returns the time per stage. Indicators are processed in batches of about a million bricks: every stage runs once
@@ -129,8 +147,12 @@ export interface FichierIndicateur {
 export async function executerMoteur(
   s: Session,
   dossier: string,
-): Promise<{ etapes: EtapeMoteur[]; masquesSecondaires: number; fichiers: FichierIndicateur[] }> {
+  options: OptionsMoteur = {},
+): Promise<{ etapes: EtapeMoteur[]; masquesSecondaires: number; fichiers: FichierIndicateur[]; secrets: FichierSecrets }> {
   await chargerMacros(s);
+  const agregation = agregationSql.replaceAll('{{compacter_secrets}}', options.compacterSecrets === false ? 'false' : 'true');
+  await s.run(`CREATE OR REPLACE TEMP TABLE secrets_communes (
+      indicateur VARCHAR, periode VARCHAR, methode VARCHAR, origine VARCHAR, comparable BOOLEAN, source VARCHAR, millesime VARCHAR, codes VARCHAR[])`);
   await s.run(`CREATE OR REPLACE TEMP TABLE defs (
       indicateur VARCHAR, methode VARCHAR, multiplicateur DOUBLE, annees DOUBLE, approximation VARCHAR,
       polarite VARCHAR, secret VARCHAR, seuil INTEGER, comparable BOOLEAN, theme VARCHAR, ordre INTEGER)`);
@@ -189,7 +211,8 @@ export async function executerMoteur(
 
     // The batch, set-based: aggregation, values and intervals, secrecy, comparisons.
     await construireStandard(s);
-    await executerScript(s, agregationSql);
+    await executerScript(s, agregation);
+    await s.run(`INSERT INTO secrets_communes ${secretsCommunesSql}`);
     t = chrono('agregation', t);
     await completerPoissonExact(s, exacts);
     await s.run(`CREATE OR REPLACE TEMP TABLE resultats AS ${resultatsSql}`, { z });
@@ -218,6 +241,13 @@ export async function executerMoteur(
   );
   const parFichier = new Map(lignes.map((l) => [path.resolve(l.fichier), l.n]));
   for (const f of fichiers) f.lignes = parFichier.get(path.resolve(f.fichier)) ?? 0;
+  // (a name no indicator id can take: ids start with a letter or a digit)
+  const secrets: FichierSecrets = { fichier: path.join(dossier, '_secrets-communes.parquet'), listes: 0, lignes: 0 };
+  await s.run(`COPY (SELECT * FROM secrets_communes ORDER BY indicateur, periode) TO ${sqlPath(secrets.fichier)} (FORMAT parquet, COMPRESSION zstd)`);
+  const [compte] = await s.all<{ listes: number; lignes: number }>('SELECT count(*)::INTEGER AS listes, coalesce(sum(len(codes)), 0)::INTEGER AS lignes FROM secrets_communes');
+  secrets.listes = compte?.listes ?? 0;
+  secrets.lignes = compte?.lignes ?? 0;
+  await s.run('DROP TABLE secrets_communes');
   const etapes: EtapeMoteur[] = [
     { etape: 'briques', ms: duree.briques },
     { etape: 'agrégation', ms: duree.agregation },
@@ -225,7 +255,7 @@ export async function executerMoteur(
     { etape: 'secret', ms: duree.secret },
     { etape: 'comparaisons et écriture', ms: duree.comparaisons },
   ];
-  return { etapes, masquesSecondaires, fichiers };
+  return { etapes, masquesSecondaires, fichiers, secrets };
 }
 
 /** Exact Poisson limits of the small counts (O < 10) of the current indicator, once per distinct count. */

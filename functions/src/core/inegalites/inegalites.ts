@@ -54,6 +54,11 @@ const METHODES_SOMMABLES: ReadonlySet<Methode> = new Set(['proportion', 'taux', 
 export interface ArgumentsInegalites {
   /** The indicator's mart Parquet (local path). */
   fichierIndicateur: string;
+  /**
+   * The relation to read instead of the file (trusted SQL): the API's, which adds the INSEE-secret
+   * commune rows the engine keeps as lists (api/relations-marts.ts, ADR 0012).
+   */
+  relationIndicateur?: string;
   /** The mart Parquet of `niveau-vie-median` (the proxy); null: no gradient. */
   fichierProxy: string | null;
   /** The territories mart Parquet. */
@@ -169,7 +174,7 @@ function verifierTerritoire(niveau: string, code: string): NiveauInegalites {
 
 async function creerVues(s: Session, args: ArgumentsInegalites): Promise<void> {
   await s.run(`CREATE OR REPLACE TEMP VIEW inegalites_territoires AS SELECT * FROM read_parquet(${sqlPath(args.fichierTerritoires)})`);
-  await s.run(`CREATE OR REPLACE TEMP VIEW inegalites_indicateur AS SELECT * FROM read_parquet(${sqlPath(args.fichierIndicateur)})`);
+  await s.run(`CREATE OR REPLACE TEMP VIEW inegalites_indicateur AS SELECT * FROM ${args.relationIndicateur ?? `read_parquet(${sqlPath(args.fichierIndicateur)})`}`);
   await s.run(
     args.fichierProxy
       ? `CREATE OR REPLACE TEMP VIEW inegalites_proxy AS SELECT * FROM read_parquet(${sqlPath(args.fichierProxy)})`

@@ -13,14 +13,14 @@ import { CLE_MANIFESTE_MARTS, cleMart } from '../storage/keys.ts';
 import { getJson } from '../storage/storage.ts';
 import territoiresSql from './territoires.sql';
 import { empreinteRegistre, preparerEtExecuter, type SourcesMoteur } from '../indicateurs/calcul.ts';
-import type { EtapeMoteur } from '../indicateurs/moteur.ts';
+import type { EtapeMoteur, OptionsMoteur } from '../indicateurs/moteur.ts';
 import type { ManifesteMarts, PassageRapport } from './manifeste.ts';
 
 /** Dataset versions harmonised at the same time (2 cores: DuckDB in one, TypeScript in the other). */
 const HARMONISATIONS_EN_PARALLELE = 2;
 
 /** Increment when the marts' shape or rules change: forces a recompute of unchanged inputs. */
-export const VERSION_MARTS = 1;
+export const VERSION_MARTS = 2;
 
 const NATURES_EPCI: Readonly<Record<string, string>> = {
   CC: 'Communauté de communes',
@@ -135,7 +135,7 @@ export async function martsAJour(runtime: Runtime): Promise<boolean> {
  * Computes the served marts from the lake: the territories of the current geography with their
  * population municipale at every level. Writes the Parquet marts, then the marts manifest last.
  */
-export async function calculerMarts(runtime: Runtime, options: { force?: boolean; forceIndicateurs?: boolean } = {}): Promise<ComputeResultat> {
+export async function calculerMarts(runtime: Runtime, options: { force?: boolean; forceIndicateurs?: boolean } & OptionsMoteur = {}): Promise<ComputeResultat> {
   const plan = await planifier(runtime);
   const precedent = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
   // force: everything again; forceIndicateurs: the indicators again, harmonised measures reused
@@ -223,7 +223,7 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
         cls: plan.cls ? await runtime.storage.localPath(plan.cls.cleParquet) : null,
         millesimePopulations: populations.millesime,
       };
-      const moteur = await preparerEtExecuter(s, sources, dossierIndicateurs);
+      const moteur = await preparerEtExecuter(s, sources, dossierIndicateurs, { compacterSecrets: options.compacterSecrets });
       // CLS perimeters (every version and the latest) with their communes, for the API.
       await s.run(`COPY (SELECT code, libelle, code_commune FROM cls_communes ORDER BY code, code_commune) TO ${sqlPath(fichierPerimetresCls)} (FORMAT parquet, COMPRESSION zstd)`);
       return { rapport, moteur };
@@ -233,6 +233,8 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
     const objet = await runtime.storage.putFile(cle, fichierTerritoires, { contentType: 'application/vnd.apache.parquet' });
     const clePerimetres = cleMart('perimetres-cls', plan.empreinteIndicateurs);
     const perimetres = await runtime.storage.putFile(clePerimetres, fichierPerimetresCls, { contentType: 'application/vnd.apache.parquet' });
+    const cleSecrets = cleMart('secrets-communes', plan.empreinteIndicateurs);
+    const secrets = await runtime.storage.putFile(cleSecrets, moteur.secrets.fichier, { contentType: 'application/vnd.apache.parquet' });
     const indicateurs: ManifesteMarts['marts']['indicateurs'] = {};
     for (const f of moteur.fichiers) {
       const cleIndicateur = cleMart(`indicateurs/${f.indicateur}`, plan.empreinteIndicateurs);
@@ -256,8 +258,9 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
         territoires: { cle, etag: objet.etag },
         indicateurs,
         perimetresCls: { cle: clePerimetres, etag: perimetres.etag },
+        secretsCommunes: { cle: cleSecrets, etag: secrets.etag, listes: moteur.secrets.listes, lignes: moteur.secrets.lignes },
       },
-      moteur: { etapes: moteur.etapes, masquesSecondaires: moteur.masquesSecondaires, cls: moteur.cls, lignes: moteur.lignes },
+      moteur: { etapes: moteur.etapes, masquesSecondaires: moteur.masquesSecondaires, cls: moteur.cls, lignes: moteur.lignes, secretsCommunes: moteur.secrets.lignes },
       population: {
         indicateur: 'population-municipale',
         libelle: 'Population municipale',

@@ -38,9 +38,19 @@ export interface ManifesteMarts {
      * Absent from lakes computed before it existed.
      */
     perimetresCls?: { cle: string; etag: string };
+    /**
+     * The INSEE-secret commune rows, kept out of the indicator files (ADR 0012): one row per
+     * indicator and period (`indicateur`, `periode`, `methode`, `origine`, `comparable`, `source`, `millesime`,
+     * `codes`: the sorted commune codes). `lignes`: the commune rows they stand for. Absent from
+     * lakes computed before marts version 2, whose indicator files hold those rows in full.
+     */
+    secretsCommunes?: { cle: string; etag: string; listes: number; lignes: number };
   };
-  /** Time per stage of the indicator engine, secondary masks, CLS perimeters used. */
-  moteur: { etapes: Array<{ etape: string; ms: number }>; masquesSecondaires: number; cls: number; lignes: number };
+  /**
+   * Time per stage of the indicator engine, secondary masks, CLS perimeters used, rows written in
+   * the indicator files and INSEE-secret commune rows stored as lists.
+   */
+  moteur: { etapes: Array<{ etape: string; ms: number }>; masquesSecondaires: number; cls: number; lignes: number; secretsCommunes?: number };
   population: SourceValeur;
   rapport: PassageRapport;
 }
