@@ -56,7 +56,9 @@ export async function benchCompute(args: string[]): Promise<void> {
             ...manifeste.moteur.etapes.map((e) => [`moteur : ${e.etape}`, ms(e.ms)]),
             ['total', ms(total)],
           ];
-          console.log(`Tour ${tour}/${tours}, ${mode.libelle} : ${fr(manifeste.moteur.lignes)} lignes, ${Object.keys(manifeste.marts.indicateurs).length} indicateurs, ${manifeste.moteur.cls} périmètres CLS`);
+          console.log(
+            `Tour ${tour}/${tours}, ${mode.libelle} : ${fr(manifeste.moteur.lignes)} lignes écrites et ${fr(manifeste.moteur.secretsCommunes ?? 0)} lignes de communes en secret Insee gardées en listes (ADR 0012), ${Object.keys(manifeste.marts.indicateurs).length} indicateurs, ${manifeste.moteur.cls} périmètres CLS`,
+          );
           console.log(tableau(['étape', 'durée'], lignes));
         }
       }
