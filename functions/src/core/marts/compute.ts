@@ -353,6 +353,29 @@ function index(referentiel: Referentiel) {
   return i;
 }
 
+/** Where one source code lands, and what the report says of it. */
+type Placement =
+  | { ligne: [string, string | null, string]; rapport: 'identique' | 'arrondissement' }
+  | { ligne: [string, string | null, string]; rapport: 'transferes'; entree: { code: string; vers: string; detail: string } }
+  | { ligne: [string, string | null, string]; rapport: 'nonPlaces' | 'scindes'; entree: { code: string; detail: string } };
+
+/**
+ * Placements already made, by movements file, referential and source COG: a code lands in the same
+ * commune whatever file holds it, and every dataset version (and every candidate COG year of
+ * `choisirCog`) asks again for the same ~35 000 codes.
+ */
+const PLACEMENTS = new WeakMap<readonly Mouvement[], WeakMap<Referentiel, Map<number, Map<string, Placement>>>>();
+
+function placementsConnus(mouvements: readonly Mouvement[], referentiel: Referentiel, cogSource: number): Map<string, Placement> {
+  let parReferentiel = PLACEMENTS.get(mouvements);
+  if (!parReferentiel) PLACEMENTS.set(mouvements, (parReferentiel = new WeakMap()));
+  let parCog = parReferentiel.get(referentiel);
+  if (!parCog) parReferentiel.set(referentiel, (parCog = new Map()));
+  let connus = parCog.get(cogSource);
+  if (!connus) parCog.set(cogSource, (connus = new Map()));
+  return connus;
+}
+
 /**
  * Places every source code in a current commune: a PLM arrondissement in its commune; any other
  * code through the commune movements, then through the current communes déléguées/associées.
@@ -363,33 +386,41 @@ export function construirePassage(
   mouvements: readonly Mouvement[],
   cogSource: number,
   referentiel: Referentiel,
-): { lignes: Array<[string, string | null, string]>; rapport: PassageRapport } {
-  const { courantes, arrondissements, deleguees } = index(referentiel);
-  const passage = passerAuCogCourant(codes, mouvements, cogSource, MILLESIME_COG_COURANT);
-  const lignes: Array<[string, string | null, string]> = [];
+): { lignes: ReadonlyArray<readonly [string, string | null, string]>; rapport: PassageRapport } {
+  const connus = placementsConnus(mouvements, referentiel, cogSource);
+  const nouveaux = codes.filter((c) => !connus.has(c));
+  if (nouveaux.length > 0) {
+    const { courantes, arrondissements, deleguees } = index(referentiel);
+    const passage = passerAuCogCourant(nouveaux, mouvements, cogSource, MILLESIME_COG_COURANT);
+    for (const code of nouveaux) {
+      const p = passage.get(code)!;
+      const cible = p.codeCible;
+      const detail = () => p.etapes.map((e) => `${e.date} MOD ${e.mod}${p.statut === 'scinde' ? '' : ` ${e.de}→${e.vers}`}`).join(', ');
+      let placement: Placement;
+      if (p.statut === 'scinde' || cible === null) placement = { ligne: [code, null, 'scinde'], rapport: 'scindes', entree: { code, detail: detail() } };
+      else if (courantes.has(cible)) {
+        placement =
+          p.statut === 'identique'
+            ? { ligne: [code, cible, 'identique'], rapport: 'identique' }
+            : { ligne: [code, cible, 'mouvement'], rapport: 'transferes', entree: { code, vers: cible, detail: detail() } };
+      } else if (arrondissements.has(cible)) placement = { ligne: [code, arrondissements.get(cible)!, 'arrondissement'], rapport: 'arrondissement' };
+      else if (deleguees.has(cible) && courantes.has(deleguees.get(cible)!)) {
+        const vers = deleguees.get(cible)!;
+        placement = { ligne: [code, vers, 'deleguee'], rapport: 'transferes', entree: { code, vers, detail: 'commune déléguée ou associée du COG courant' } };
+      } else placement = { ligne: [code, null, 'non_place'], rapport: 'nonPlaces', entree: { code, detail: `absent du ${LIBELLE_GEOGRAPHIE} et des mouvements des communes` } };
+      connus.set(code, placement);
+    }
+  }
+  const lignes: Array<readonly [string, string | null, string]> = [];
   const rapport: PassageRapport = { codesSource: codes.length, identiques: 0, arrondissements: 0, transferes: [], nonPlaces: [], scindes: [] };
   for (const code of codes) {
-    const p = passage.get(code)!;
-    if (p.statut === 'scinde') {
-      lignes.push([code, null, 'scinde']);
-      rapport.scindes.push({ code, detail: p.etapes.map((e) => `${e.date} MOD ${e.mod}`).join(', ') });
-      continue;
-    }
-    const cible = p.codeCible!;
-    if (courantes.has(cible)) {
-      if (p.statut === 'identique') rapport.identiques += 1;
-      else rapport.transferes.push({ code, vers: cible, detail: p.etapes.map((e) => `${e.date} MOD ${e.mod} ${e.de}→${e.vers}`).join(', ') });
-      lignes.push([code, cible, p.statut === 'identique' ? 'identique' : 'mouvement']);
-    } else if (arrondissements.has(cible)) {
-      rapport.arrondissements += 1;
-      lignes.push([code, arrondissements.get(cible)!, 'arrondissement']);
-    } else if (deleguees.has(cible) && courantes.has(deleguees.get(cible)!)) {
-      rapport.transferes.push({ code, vers: deleguees.get(cible)!, detail: 'commune déléguée ou associée du COG courant' });
-      lignes.push([code, deleguees.get(cible)!, 'deleguee']);
-    } else {
-      lignes.push([code, null, 'non_place']);
-      rapport.nonPlaces.push({ code, detail: `absent du ${LIBELLE_GEOGRAPHIE} et des mouvements des communes` });
-    }
+    const p = connus.get(code)!;
+    // (rows are shared between calls: read-only; report entries are copied: the manifest keeps them)
+    lignes.push(p.ligne);
+    if (p.rapport === 'identique') rapport.identiques += 1;
+    else if (p.rapport === 'arrondissement') rapport.arrondissements += 1;
+    else if (p.rapport === 'transferes') rapport.transferes.push({ ...p.entree });
+    else if (p.rapport === 'nonPlaces' || p.rapport === 'scindes') rapport[p.rapport].push({ ...p.entree });
   }
   return { lignes, rapport };
 }

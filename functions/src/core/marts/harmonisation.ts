@@ -111,7 +111,7 @@ export async function harmoniser(
 export function choisirCog(codes: readonly string[], mouvements: readonly Mouvement[], declare: number | null, referentiel: ReturnType<typeof chargerReferentiel>) {
   const base = declare ?? MILLESIME_COG_COURANT;
   const annees = [base, base - 1, base - 2, base + 1].filter((a) => a >= 1943 && a <= MILLESIME_COG_COURANT);
-  let meilleur: { cogSource: number; lignes: Array<[string, string | null, string]>; rapport: PassageRapport; perdus: number } | null = null;
+  let meilleur: { cogSource: number; lignes: ReturnType<typeof construirePassage>['lignes']; rapport: PassageRapport; perdus: number } | null = null;
   const candidats: Array<{ cog: number; nonPlaces: number; scindes: number }> = [];
   for (const cog of annees) {
     const r = construirePassage(codes, mouvements, cog, referentiel);
