@@ -27,7 +27,12 @@ describe('mart files of older computations', () => {
   it('are removed once neither the new manifest nor the previous one names them', async () => {
     const premier = await calculerMarts(ctx.runtime);
     expect(premier.statut).toBe('calcule');
-    const nommes = [premier.manifeste.marts.territoires.cle, premier.manifeste.marts.perimetresCls!.cle, ...Object.values(premier.manifeste.marts.indicateurs).map((i) => i.cle)];
+    const nommes = [
+      premier.manifeste.marts.territoires.cle,
+      premier.manifeste.marts.perimetresCls!.cle,
+      premier.manifeste.marts.secretsCommunes!.cle,
+      ...Object.values(premier.manifeste.marts.indicateurs).map((i) => i.cle),
+    ];
     for (const c of nommes) expect(await cles()).toContain(c);
 
     // a file of an older computation that no manifest names, and one the current manifest names
