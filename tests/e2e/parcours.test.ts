@@ -145,6 +145,19 @@ describe('parcours', () => {
     expect(erreursPage).toEqual([]);
   });
 
+  it("lists a CLS perimeter's member communes from a deep link", async () => {
+    const attendu = await api<TerritoireReponse>('/api/territoires/cls/CLS-78-VGP');
+    const communes = await api<{ total: number; communes: Array<{ libelle: string }> }>('/api/territoires/cls/CLS-78-VGP/communes?limite=1000');
+    expect(communes.total).toBeGreaterThan(5);
+    await page.goto(`${server.url}/territoires/cls/CLS-78-VGP`, { waitUntil: 'networkidle' });
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(attendu.libelle);
+    expect(await page.getByTestId('population').textContent()).toBe(formatNombre(attendu.population.valeur));
+    const tableau = page.locator('table');
+    expect(await tableau.locator('tbody tr').count()).toBe(communes.total);
+    expect(await tableau.locator('tbody tr').first().textContent()).toContain(communes.communes[0]!.libelle);
+    expect(erreursPage).toEqual([]);
+  });
+
   it('lists the sources of the data, from the footer link', async () => {
     const { sources } = await api<SourcesReponse>('/api/sources');
     await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });

@@ -15,8 +15,8 @@ const COMMUNES_LISTEES: Readonly<Record<Niveau, number>> = {
   departement: 10_000,
   region: 100,
   france: 100,
-  // the communes of a CLS perimeter are not served yet
-  cls: 0,
+  // a CLS perimeter: every member commune (a few dozen at most)
+  cls: 10_000,
 };
 
 export type ChargementCommunes =
