@@ -41,6 +41,7 @@ export interface MartIndicateur {
   fichier: string;
   /** True when some of its commune rows are INSEE-secret rows kept as lists (see relations-marts.ts). */
   secrets: boolean;
+  /** Rows of the mart: those of its file and those its secret lists stand for. */
   lignes: number;
   /** Periods present at each level, oldest first. */
   periodes: ReadonlyMap<Niveau, readonly string[]>;
@@ -202,10 +203,14 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
       periodes.set(id, parNiveau);
     }
   }
-  // periods whose secret communes are kept as lists (a period of secret communes only is present too)
-  const avecSecrets = new Set<string>();
-  for (const r of await runtime.db.all<{ indicateur: string; periode: string }>('SELECT DISTINCT indicateur, periode FROM secrets_indicateurs')) {
-    avecSecrets.add(r.indicateur);
+  // periods whose secret communes are kept as lists (a period of secret communes only is present
+  // too), and how many rows the lists stand for
+  const secretes = new Map<string, number>();
+  const listes = await runtime.db.all<{ indicateur: string; periode: string; n: number }>(
+    'SELECT s.indicateur, s.periode, count(*)::INTEGER AS n FROM secrets_indicateurs AS s JOIN secrets_codes AS c USING (ensemble) GROUP BY ALL',
+  );
+  for (const r of listes) {
+    secretes.set(r.indicateur, (secretes.get(r.indicateur) ?? 0) + r.n);
     const parNiveau = periodes.get(r.indicateur) ?? new Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>();
     const liste = parNiveau.get('commune') ?? [];
     if (!liste.some((x) => x.periode === r.periode)) liste.push({ periode: r.periode, avecValeur: false });
@@ -221,7 +226,7 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
       parNiveau.set(niveau, triees);
       parDefaut.set(niveau, dernierePeriode(liste.filter((x) => x.avecValeur).map((x) => x.periode)) ?? triees.at(-1)!);
     }
-    out.set(id, { id, fichier: fichiers.get(id)!, secrets: avecSecrets.has(id), lignes: m.lignes, periodes: parNiveau, parDefaut });
+    out.set(id, { id, fichier: fichiers.get(id)!, secrets: secretes.has(id), lignes: m.lignes + (secretes.get(id) ?? 0), periodes: parNiveau, parDefaut });
   }
   return out;
 }
