@@ -1,14 +1,19 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createIndicateursQueries } from '../../functions/src/core/api/indicateurs.ts';
 import { createMartsReader } from '../../functions/src/core/api/marts-reader.ts';
 import { createQueries } from '../../functions/src/core/api/queries.ts';
-import { createApiRouter, NIVEAUX_PRECHAUFFES, type BilanPrechauffage } from '../../functions/src/core/api/router.ts';
+import { createApiRouter, NIVEAUX_PRECHAUFFES, type ApiReponse, type BilanPrechauffage, type ReponseImmediate } from '../../functions/src/core/api/router.ts';
 import { createApi } from '../../functions/src/core/api/service.ts';
 import type { ProfilReponse } from '../../functions/src/core/model/api-types.ts';
 import { startLocalServer, type LocalServer } from '../../functions/src/server/local-server.ts';
+import { loadConfig } from '../../functions/src/core/config.ts';
+import { createRuntime } from '../../functions/src/core/runtime.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
 
 // Cached profiles over HTTP (local server on loopback): warmed at start, sent compressed when the
@@ -203,6 +208,190 @@ describe('conditional requests', () => {
         socket.on('error', reject);
       });
       expect(reponse, JSON.stringify(entete)).toMatch(/^HTTP\/1\.1 [234]\d\d /);
+    }
+  });
+});
+
+describe('request headers as written on the wire', () => {
+  /** One request on a raw socket (header names and repeats as given); status line and headers of the answer. */
+  const brut = (lignes: string[]): Promise<{ status: number; entetes: Map<string, string> }> =>
+    new Promise((resolve, reject) => {
+      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.end(`GET ${PROFIL} HTTP/1.1\r\nHost: x\r\n${lignes.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`, 'latin1'));
+      let recu = '';
+      socket.on('data', (m: Buffer) => (recu += m.toString('latin1')));
+      socket.on('end', () => {
+        const [tete = ''] = recu.split('\r\n\r\n', 1);
+        const [statut = '', ...reste] = tete.split('\r\n');
+        resolve({ status: Number(statut.slice(9, 12)), entetes: new Map(reste.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()])) });
+      });
+      socket.on('error', reject);
+    });
+
+  it('reads names in any case, repeats as Node joins them, and a correlation id only when well formed', async () => {
+    // the target is answered once by the router, then at once
+    await obtenir(PROFIL, { 'accept-encoding': 'br' });
+    const { headers } = await obtenir(PROFIL, { 'accept-encoding': 'gzip' });
+    for (const [lignes, codage] of [
+      [['ACCEPT-ENCODING: gzip'], 'gzip'],
+      [['Accept-Encoding: br'], 'br'],
+      // repeated: joined by Node (« gzip;q=0.5, br;q=0.4 »)
+      [['Accept-Encoding: gzip;q=0.5', 'accept-encoding: br;q=0.4'], 'gzip'],
+      [['Accept-Encoding: br;q=0', 'Accept-Encoding: gzip;q=0'], undefined],
+      [['Accept-Encoding: ', 'Accept-Encoding: br'], 'br'],
+      [['Accept-Encodings: gzip', 'Accept-Encodin: br'], undefined],
+    ] as const) {
+      const r = await brut([...lignes]);
+      expect(r.status, lignes.join(' | ')).toBe(200);
+      expect(r.entetes.get('content-encoding'), lignes.join(' | ')).toBe(codage);
+      expect(r.entetes.get('x-cache')).toBe('hit');
+    }
+    // If-None-Match repeated: joined, so either ETag counts
+    expect((await brut(['Accept-Encoding: gzip', 'If-None-Match: "autre"', `if-none-match: ${headers.etag!}`])).status).toBe(304);
+    expect((await brut(['Accept-Encoding: gzip', 'If-None-Match: "autre"', 'If-None-Match: "encore"'])).status).toBe(200);
+    expect((await brut([`IF-NONE-MATCH: ${headers.etag!}`, 'accept-encoding: gzip'])).status).toBe(304);
+    for (const [lignes, attendu] of [
+      [['X-Correlation-Id: demande-42'], 'demande-42'],
+      [['x-correlation-id: a b'], null],
+      [[`X-Correlation-ID: ${'a'.repeat(65)}`], null],
+      [['X-Correlation-Id: un', 'X-Correlation-Id: deux'], null],
+    ] as const) {
+      const id = (await brut(['Accept-Encoding: gzip', ...lignes])).entetes.get('x-correlation-id');
+      if (attendu === null) expect(id, lignes.join(' | ')).toMatch(/^[0-9a-f-]{36}$/);
+      else expect(id).toBe(attendu);
+    }
+  });
+});
+
+describe('immediate answers (a target already answered from the cache)', () => {
+  /** A router on the shared lake whose marts version the test sets. */
+  function routeur(confianceMs: number) {
+    const marts = createMartsReader(ctx.runtime);
+    const iq = createIndicateursQueries(ctx.runtime, marts);
+    const etat = { version: 'v1' };
+    const api = createApiRouter(createQueries(ctx.runtime, marts), { indicateurs: { ...iq, version: async () => etat.version }, confianceMs, journal: () => {} });
+    return { api, etat };
+  }
+  const entetesDe = (r: ReponseImmediate): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (let i = 0; i < r.entetes.length; i += 2) out[r.entetes[i]!] = r.entetes[i + 1]!;
+    return out;
+  };
+  /** What the router gives, as the local server sends it (content-length added, no correlation id). */
+  const commeEnvoye = (r: ApiReponse): { status: number; entetes: Record<string, string>; octets: Buffer | null } => {
+    const { 'x-correlation-id': _id, ...entetes } = r.headers;
+    const octets = r.status === 304 ? null : Buffer.from(r.octets ?? Buffer.from(r.body));
+    return { status: r.status, entetes: octets === null ? entetes : { ...entetes, 'content-length': String(octets.byteLength) }, octets };
+  };
+
+  it('gives, for the same target and headers, exactly what the router gives', async () => {
+    const { api } = routeur(3_600_000);
+    for (const [chemin, requete] of [
+      ['/api/territoires/epci/200046977/profil', ''],
+      ['/api/territoires/france/fr/profil', ''],
+      ['/api/territoires/cls/CLS-78-VGP.v1/profil', 'format=csv'],
+      ['/api/territoires/commune/2A004/profil', 'format=json'],
+    ] as const) {
+      const cible = requete === '' ? chemin : `${chemin}?${requete}`;
+      expect(api.immediat('GET', cible, 'gzip', undefined), cible).toBeNull();
+      const miss = await api({ methode: 'GET', chemin, requete, entetes: { 'accept-encoding': 'br' } });
+      expect(miss.headers['x-cache']).toBe('miss');
+      for (const accept of [undefined, '', 'gzip', 'br', 'gzip, deflate, br, zstd', 'identity', 'gzip;q=abc', '💩']) {
+        // the router makes a coding on first demand; the immediate answer sends it once made
+        const routeur = await api({ methode: 'GET', chemin, requete, entetes: { 'accept-encoding': accept } });
+        const immediate = api.immediat('GET', cible, accept, undefined)!;
+        expect(immediate, `${cible} ${accept}`).not.toBeNull();
+        expect({ status: immediate.status, entetes: entetesDe(immediate), octets: immediate.octets && Buffer.from(immediate.octets) }, `${cible} ${accept}`).toEqual(commeEnvoye(routeur));
+        for (const inm of [routeur.headers.etag!, `"x", W/${routeur.headers.etag!}`, '*', '"autre"', '"', 'W/']) {
+          const r304 = await api({ methode: 'GET', chemin, requete, entetes: { 'accept-encoding': accept, 'if-none-match': inm } });
+          const i304 = api.immediat('GET', cible, accept, inm)!;
+          expect({ status: i304.status, entetes: entetesDe(i304), octets: i304.octets && Buffer.from(i304.octets) }, `${cible} ${accept} ${inm}`).toEqual(commeEnvoye(r304));
+        }
+      }
+    }
+  });
+
+  it('answers only a GET of a target already answered, byte for byte: anything else goes to the router', async () => {
+    const { api } = routeur(3_600_000);
+    await api({ methode: 'GET', chemin: '/api/territoires/departement/42/profil', requete: '' });
+    expect(api.immediat('GET', '/api/territoires/departement/42/profil', undefined, undefined)?.status).toBe(200);
+    for (const cible of [
+      '/api/territoires/departement/42/profil?',
+      '/api/territoires/departement/42/profil?format=json',
+      '/api/territoires/departement/42/profil/',
+      '/api/territoires/departement/042/profil',
+      '/api/territoires/DEPARTEMENT/42/profil',
+      '/api/territoires/departement/%34%32/profil',
+      '/api/territoires/departement/42/profil?format=csv',
+      '/api/territoires/departement/42/profil?x=1',
+      '/api/territoires/departement/42',
+      '',
+      '💩',
+    ]) {
+      expect(api.immediat('GET', cible, undefined, undefined), cible).toBeNull();
+    }
+    expect(api.immediat('HEAD', '/api/territoires/departement/42/profil', undefined, undefined)).toBeNull();
+    expect(api.immediat('POST', '/api/territoires/departement/42/profil', undefined, undefined)).toBeNull();
+    // a refused request is never remembered
+    for (let k = 0; k < 2; k++) {
+      expect((await api({ methode: 'GET', chemin: '/api/territoires/departement/42/profil', requete: 'format=xml' })).status).toBe(400);
+      expect(api.immediat('GET', '/api/territoires/departement/42/profil?format=xml', undefined, undefined)).toBeNull();
+      expect((await api({ methode: 'GET', chemin: '/api/territoires/commune/99999/profil', requete: '' })).status).toBe(404);
+      expect(api.immediat('GET', '/api/territoires/commune/99999/profil', undefined, undefined)).toBeNull();
+    }
+    // a coding not made yet: left to the router, which makes it
+    await api({ methode: 'GET', chemin: '/api/territoires/departement/43/profil', requete: '' });
+    expect(api.immediat('GET', '/api/territoires/departement/43/profil', 'br', undefined)).toBeNull();
+    expect((await api({ methode: 'GET', chemin: '/api/territoires/departement/43/profil', requete: '', entetes: { 'accept-encoding': 'br' } })).headers['content-encoding']).toBe('br');
+    expect(api.immediat('GET', '/api/territoires/departement/43/profil', 'br', undefined)?.status).toBe(200);
+  });
+
+  it('never answers without a check of the marts within confianceMs, and forgets everything when they change', async () => {
+    const jamais = routeur(0);
+    await jamais.api({ methode: 'GET', chemin: '/api/territoires/region/84/profil', requete: '' });
+    expect((await jamais.api({ methode: 'GET', chemin: '/api/territoires/region/84/profil', requete: '' })).headers['x-cache']).toBe('hit');
+    expect(jamais.api.immediat('GET', '/api/territoires/region/84/profil', undefined, undefined)).toBeNull();
+
+    const { api, etat } = routeur(3_600_000);
+    await api({ methode: 'GET', chemin: '/api/territoires/region/84/profil', requete: '' });
+    expect(api.immediat('GET', '/api/territoires/region/84/profil', undefined, undefined)?.status).toBe(200);
+    // the marts change: the next check (any cached route) empties the cache and the targets
+    etat.version = 'v2';
+    expect((await api({ methode: 'GET', chemin: '/api/territoires/region/11/profil', requete: '' })).headers['x-cache']).toBe('miss');
+    expect(api.immediat('GET', '/api/territoires/region/84/profil', undefined, undefined)).toBeNull();
+    expect((await api({ methode: 'GET', chemin: '/api/territoires/region/84/profil', requete: '' })).headers['x-cache']).toBe('miss');
+  });
+});
+
+describe('the local server when the marts change', () => {
+  it('stops sending the cached profiles once the manifest is rewritten (checked within its delay)', async () => {
+    // a lake of its own: the shared lake's marts, whose manifest the test rewrites
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'st-marts-'));
+    const runtime = await createRuntime(loadConfig({ STORAGE_MODE: 'fs', LAKE_DIR: path.join(dir, 'lake'), CACHE_DIR: path.join(dir, 'cache') }));
+    try {
+      await cp(path.join(inject('lacPartage').lakeDir, 'marts'), path.join(dir, 'lake', 'marts'), { recursive: true });
+      const local = await startLocalServer({ runtime, host: '127.0.0.1', port: 0, webRoot: null, prechauffage: false, ttlMs: 20 });
+      try {
+        const url = `${local.url}${PROFIL}`;
+        const cache = async () => (await fetch(url, { headers: { 'accept-encoding': 'gzip' } })).headers.get('x-cache');
+        expect(await cache()).toBe('miss');
+        expect(await cache()).toBe('hit');
+        const manifeste = path.join(dir, 'lake', 'marts', 'manifest.json');
+        const m = JSON.parse(await readFile(manifeste, 'utf8')) as { calculeLe: string };
+        await writeFile(manifeste, JSON.stringify({ ...m, calculeLe: '2099-01-01T00:00:00.000Z' }));
+        // the manifest is trusted 20 ms: asked again until the change is seen (bounded, no timing asserted)
+        let vu = false;
+        for (let essai = 0; essai < 500 && !vu; essai++) {
+          vu = (await cache()) === 'miss';
+          if (!vu) await new Promise((r) => setTimeout(r, 10));
+        }
+        expect(vu).toBe(true);
+        expect(await cache()).toBe('hit');
+      } finally {
+        await local.close();
+      }
+    } finally {
+      await runtime.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

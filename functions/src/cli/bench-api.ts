@@ -104,16 +104,23 @@ export async function benchApi(dataDir: string, args: string[]): Promise<void> {
       const { port } = new URL(server.url);
       const demande: ChargeDemandee = { banc: 'api', hote: '127.0.0.1', port: Number(port), chemins, connexions, duree, encodage, client };
       const t2 = performance.now();
+      const cpu = process.threadCpuUsage();
       const r = await new Promise<ResultatCharge>((resolve, reject) => {
         const worker = new Worker(new URL(import.meta.url), { workerData: demande });
         worker.once('message', resolve);
         worker.once('error', reject);
       });
       const total = (performance.now() - t2) / 1000;
+      const cpuServeur = process.threadCpuUsage(cpu);
       const entete = encodage === 'identite' ? 'sans Accept-Encoding' : `Accept-Encoding: ${encodage}`;
       console.log(`Sous charge : ${connexions} connexions keep-alive pendant ${duree} s, client ${client === 'brut' ? 'HTTP/1.1 sur sockets brutes' : 'node:http (Agent)'}, ${entete}, ${nombre(r.durees.length, 0)} requêtes`);
       console.log(`  ${resume(r.durees)} · ${nombre(r.durees.length / total, 0)} req/s · ${r.erreurs} erreur(s) · cache ${nombre((100 * r.succes) / Math.max(1, r.succes + r.echecs), 1)} % de succès`);
       console.log(`  corps reçus : ${r.encodages.map(([e, n]) => `${nombre(n, 0)} ${e}`).join(', ')} · ${nombre(r.octets / Math.max(1, r.durees.length) / 1024, 1)} Kio en moyenne · ${r.verifies} corps décodés et vérifiés (JSON)`);
+      // CPU time per answer: the server's main thread (its event loop: every answer is made there) and the client's thread
+      const parReponse = (us: number) => nombre(us / Math.max(1, r.durees.length), 1);
+      console.log(
+        `  processeur par réponse : serveur ${parReponse(cpuServeur.user + cpuServeur.system)} µs (dont noyau ${parReponse(cpuServeur.system)} µs), client ${parReponse(r.cpu.user + r.cpu.system)} µs (fil principal de chacun)`,
+      );
       if (r.messages.length > 0) console.log(`  premières erreurs : ${r.messages.join(' ; ')}`);
       console.log(`Mémoire : pic RSS ${nombre(process.resourceUsage().maxRSS / 1024, 0)} Mio`);
     } finally {
@@ -149,6 +156,8 @@ interface ResultatCharge {
   verifies: number;
   /** The first few failures, for the printout. */
   messages: string[];
+  /** CPU time of the client's thread during the load (µs). */
+  cpu: { user: number; system: number };
 }
 
 /** A status line, the headers the bench reads, the body (its bytes made only when read). */
@@ -161,7 +170,7 @@ interface Reponse {
 }
 
 function nouveauResultat(): ResultatCharge {
-  return { durees: [], erreurs: 0, succes: 0, echecs: 0, octets: 0, encodages: [], verifies: 0, messages: [] };
+  return { durees: [], erreurs: 0, succes: 0, echecs: 0, octets: 0, encodages: [], verifies: 0, messages: [], cpu: { user: 0, system: 0 } };
 }
 
 /**
@@ -195,6 +204,7 @@ function enregistrer(r: ResultatCharge, parEncodage: Map<string, number>, verifi
 /** The load client: `connexions` keep-alive connections asking for random paths for `duree` seconds. */
 async function charger(d: ChargeDemandee): Promise<ResultatCharge> {
   const r = nouveauResultat();
+  const cpu = process.threadCpuUsage();
   const parEncodage = new Map<string, number>();
   const verifies = new Set<string>();
   let graine = 12345;
@@ -221,14 +231,38 @@ async function charger(d: ChargeDemandee): Promise<ResultatCharge> {
     agent.destroy();
   } else {
     const preparees = new Map(d.chemins.map((c) => [c, Buffer.from(`GET ${c} HTTP/1.1\r\nHost: ${d.hote}:${d.port}\r\n${Object.entries(enTetes).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`, 'latin1')]));
+    // Every connection reads into this one buffer (`onread`: no new buffer per read, hence little
+    // garbage; reads are handled one at a time on this thread, what is kept is copied).
+    const tampon = Buffer.allocUnsafe(64 * 1024);
     // one request at a time per connection, the next written as soon as an answer is whole
     await Promise.all(
       Array.from(
         { length: d.connexions },
         () =>
           new Promise<void>((resolve) => {
-            const socket = net.connect({ host: d.hote, port: d.port, noDelay: true });
             let chemin = '';
+            const lire = lecteurReponses(
+              (x) => {
+                enregistrer(r, parEncodage, verifies, chemin, x, performance.now() - debut, d.encodage);
+                suivante();
+              },
+              (erreur) => terminer(erreur),
+              // only the body to be checked (first answer for a path) is kept
+              () => !verifies.has(chemin),
+            );
+            const socket = net.connect({
+              host: d.hote,
+              port: d.port,
+              noDelay: true,
+              onread: {
+                buffer: tampon,
+                callback: (n) => {
+                  lire(tampon.subarray(0, n));
+                  // keep reading
+                  return true;
+                },
+              },
+            });
             let debut = 0;
             let termine = false;
             const terminer = (erreur?: Error) => {
@@ -248,13 +282,6 @@ async function charger(d: ChargeDemandee): Promise<ResultatCharge> {
               socket.write(preparees.get(chemin)!);
             };
             socket.on('connect', suivante);
-            socket.on(
-              'data',
-              lecteurReponses((x) => {
-                enregistrer(r, parEncodage, verifies, chemin, x, performance.now() - debut, d.encodage);
-                suivante();
-              }, terminer),
-            );
             socket.on('error', terminer);
             socket.on('close', () => terminer(new Error('connexion fermée par le serveur')));
           }),
@@ -262,6 +289,7 @@ async function charger(d: ChargeDemandee): Promise<ResultatCharge> {
     );
   }
   r.encodages = [...parEncodage].sort();
+  r.cpu = process.threadCpuUsage(cpu);
   return r;
 }
 
@@ -270,14 +298,15 @@ const FIN_ENTETES = Buffer.from('\r\n\r\n');
 /**
  * Reads the answers of one keep-alive HTTP/1.1 connection, one request at a time: the status line,
  * the headers the bench reads, then exactly `content-length` body bytes (the local server always
- * sends it; a chunked answer is an error). Only what the bench needs: the body's chunks are kept
- * as they come and joined only when read.
+ * sends it; a chunked answer is an error). Only what the bench needs: every body byte is counted,
+ * the body is copied only when `garder()` says it will be read. `morceau` is only valid during
+ * the call (a reused read buffer).
  */
-function lecteurReponses(surReponse: (r: Reponse) => void, surErreur: (e: Error) => void): (morceau: Buffer) => void {
+function lecteurReponses(surReponse: (r: Reponse) => void, surErreur: (e: Error) => void, garder: () => boolean): (morceau: Buffer) => void {
   let entete: Buffer | null = null;
   // body bytes still expected; -1 while reading the headers
   let reste = -1;
-  let morceaux: Buffer[] = [];
+  let morceaux: Buffer[] | null = null;
   let courante: Omit<Reponse, 'corps'> = { status: 0, cache: '', encodage: 'identite', longueur: 0 };
   return (morceau) => {
     let donnees = morceau;
@@ -286,7 +315,7 @@ function lecteurReponses(surReponse: (r: Reponse) => void, surErreur: (e: Error)
       entete = null;
       const fin = donnees.indexOf(FIN_ENTETES);
       if (fin < 0) {
-        entete = donnees;
+        entete = Buffer.from(donnees);
         return;
       }
       const lignes = donnees.toString('latin1', 0, fin).toLowerCase();
@@ -301,16 +330,22 @@ function lecteurReponses(surReponse: (r: Reponse) => void, surErreur: (e: Error)
       if (longueur === undefined && status !== 304 && status !== 204) return surErreur(new Error(`réponse ${status} sans content-length`));
       courante = { status, cache: valeur('x-cache') ?? '', encodage: valeur('content-encoding') ?? 'identite', longueur: Number(longueur ?? 0) };
       reste = courante.longueur;
-      morceaux = [];
+      morceaux = garder() ? [] : null;
       donnees = donnees.subarray(fin + 4);
     }
     if (donnees.length > reste) return surErreur(new Error('octets en trop après la réponse'));
-    if (donnees.length > 0) morceaux.push(donnees);
+    if (donnees.length > 0) morceaux?.push(Buffer.from(donnees));
     reste -= donnees.length;
     if (reste > 0) return;
     reste = -1;
     const parts = morceaux;
-    surReponse({ ...courante, corps: () => Buffer.concat(parts) });
+    surReponse({
+      ...courante,
+      corps: () => {
+        if (!parts) throw new Error('corps non gardé');
+        return Buffer.concat(parts);
+      },
+    });
   };
 }
 

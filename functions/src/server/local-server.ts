@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -58,6 +59,14 @@ export async function startLocalServer(opts: OptionsServeurLocal): Promise<Local
 
   // Node's defaults kept: no Nagle (noDelay), keep-alive 5 s, headers within 60 s.
   const server = createServer({ noDelay: true }, (req, res) => {
+    // A cached profile already asked for by this exact target: sent at once (no routing, no promise).
+    const h = req.method === 'GET' ? entetesImmediats(req.rawHeaders) : null;
+    const immediate = h && api.immediat('GET', req.url ?? '', h.acceptEncoding, h.ifNoneMatch);
+    if (immediate) {
+      res.writeHead(immediate.status, [...immediate.entetes, 'x-correlation-id', h.correlation !== undefined && CORRELATION.test(h.correlation) ? h.correlation : randomUUID()]);
+      res.end(immediate.octets ?? undefined);
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       console.error(JSON.stringify({ niveau: 'error', message: (error as Error).message, stack: (error as Error).stack }));
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -176,7 +185,28 @@ function envoyer(file: string, size: number, status: number, req: IncomingMessag
   createReadStream(file).pipe(res);
 }
 
+/** A correlation id the client may choose (else one is made). */
+const CORRELATION = /^[\w-]{1,64}$/;
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
-  return typeof v === 'string' && /^[\w-]{1,64}$/.test(v) ? v : undefined;
+  return typeof v === 'string' && CORRELATION.test(v) ? v : undefined;
 }
+
+/**
+ * The request headers an immediate answer reads, from Node's raw list (cheaper than building
+ * `req.headers`); null when one of them is repeated (Node joins the values: left to the router).
+ */
+function entetesImmediats(brut: readonly string[]): { acceptEncoding?: string; ifNoneMatch?: string; correlation?: string } | null {
+  const lus: { acceptEncoding?: string; ifNoneMatch?: string; correlation?: string } = {};
+  for (let i = 0; i < brut.length; i += 2) {
+    const nom = brut[i]!;
+    const champ = nom.length === 15 ? 'acceptEncoding' : nom.length === 13 ? 'ifNoneMatch' : nom.length === 16 ? 'correlation' : null;
+    if (champ === null || nom.toLowerCase() !== NOMS_IMMEDIATS[champ]) continue;
+    if (lus[champ] !== undefined) return null;
+    lus[champ] = brut[i + 1]!;
+  }
+  return lus;
+}
+
+const NOMS_IMMEDIATS = { acceptEncoding: 'accept-encoding', ifNoneMatch: 'if-none-match', correlation: 'x-correlation-id' } as const;

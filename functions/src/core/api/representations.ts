@@ -96,16 +96,21 @@ const MAX_ELEMENTS = 64;
  */
 export function choisirCodage(acceptEncoding: string | undefined): Codage | null {
   if (acceptEncoding === undefined || acceptEncoding.length === 0) return null;
+  // a client sends the same value again and again (compared, cheaper than hashing a new string)
+  if (acceptEncoding === dernier.valeur) return dernier.codage;
   // browsers send the same few values: read once each
-  const connu = codagesLus.get(acceptEncoding);
-  if (connu !== undefined) return connu;
-  const codage = lireAcceptEncoding(acceptEncoding);
-  if (codagesLus.size >= 256) codagesLus.clear();
-  codagesLus.set(acceptEncoding, codage);
+  let codage = codagesLus.get(acceptEncoding);
+  if (codage === undefined) {
+    codage = lireAcceptEncoding(acceptEncoding);
+    if (codagesLus.size >= 256) codagesLus.clear();
+    codagesLus.set(acceptEncoding, codage);
+  }
+  if (acceptEncoding.length <= 256) dernier = { valeur: acceptEncoding, codage };
   return codage;
 }
 
 const codagesLus = new Map<string, Codage | null>();
+let dernier: { valeur: string; codage: Codage | null } = { valeur: '', codage: null };
 
 function lireAcceptEncoding(acceptEncoding: string): Codage | null {
   const poids = new Map<string, number>();

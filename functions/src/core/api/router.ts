@@ -4,7 +4,7 @@ import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
 import { isCodeValide, isNiveau, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import { createCacheLru } from './cache-lru.ts';
 import { TYPE_CSV } from './csv.ts';
-import { choisirCodage, etagConnu, preparerCorps, type CorpsPrepare } from './representations.ts';
+import { choisirCodage, etagConnu, preparerCorps, type Codage, type CorpsPrepare } from './representations.ts';
 import type { NiveauCouverture } from '../cls/couverture.ts';
 import { estIndicateur, NIVEAUX_FILTRE_DEPARTEMENT, NIVEAUX_FILTRE_REGION, type IndicateursQueries } from './indicateurs.ts';
 import { autoriser, choix, codeInvalide, codeParametre, decoderChemin, entier, format, lireParametres, niveauInvalide, texte } from './parametres.ts';
@@ -58,7 +58,26 @@ export interface BilanPrechauffage {
 /** The levels whose profiles are warmed, in this order (communes: on demand, then cached). */
 export const NIVEAUX_PRECHAUFFES: readonly Niveau[] = ['france', 'region', 'departement', 'epci', 'cls'];
 
+/**
+ * A cached answer given at once, before any routing: its status, its headers as a flat list of
+ * names and values (`content-length` included for a 200; the transport adds `x-correlation-id`),
+ * and its bytes (null for a 304).
+ */
+export interface ReponseImmediate {
+  status: 200 | 304;
+  entetes: readonly string[];
+  octets: Buffer | null;
+}
+
 export type ApiRouter = ((req: ApiRequete) => Promise<ApiReponse>) & {
+  /**
+   * The answer to a GET whose exact target (path and query as received) the router has already
+   * answered from the profile cache, when it can be given synchronously: the marts were checked
+   * less than `confianceMs` ago, the entry is still cached and the body is ready in the coding
+   * `accept-encoding` chooses. Else null: ask the router, which validates, computes and checks
+   * the marts. Same headers, body and 304 as the router would give.
+   */
+  immediat(methode: string, cible: string, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): ReponseImmediate | null;
   /**
    * Computes the profiles of every territory of `NIVEAUX_PRECHAUFFES` not yet cached, level by
    * level, from one read of the marts per level, and caches them ready to send (JSON, gzip).
@@ -86,7 +105,7 @@ type Corps =
       /** CSV: the name proposed to the browser (made of validated codes and ids only). */
       fichier?: string;
     }
-  | { type: 'prepare'; prepare: CorpsPrepare; cache: 'hit' | 'miss' };
+  | { type: 'prepare'; prepare: CorpsPrepare; cache: 'hit' | 'miss'; cle: string };
 
 const TYPE_JSON = 'application/json; charset=utf-8';
 
@@ -94,16 +113,46 @@ const enJson = (corps: unknown): Corps => ({ type: 'json', texte: JSON.stringify
 const enCsv = (texte: string, fichier: string): Corps => ({ type: 'csv', texte, fichier });
 const entetesCsv = (fichier: string): Record<string, string> => ({ 'content-disposition': `attachment; filename="${fichier}"` });
 
+/** A cached profile: its computation (shared while pending), then its body, and the header lists of its immediate answers. */
+interface EntreeProfil {
+  calcul: Promise<CorpsPrepare>;
+  corps: CorpsPrepare | null;
+  /** By status and coding (`indexListe`), made once. */
+  listes: Array<readonly string[] | undefined>;
+}
+
+const indexListe = (status: 200 | 304, codage: Codage | null): number => (status === 304 ? 3 : 0) + (codage === null ? 0 : codage === 'gzip' ? 1 : 2);
+
+/** At most this many exact targets are remembered for the immediate answers (emptied beyond). */
+const MAX_CIBLES = 4 * CAPACITE_CACHE_PROFILS;
+
 export function createApiRouter(
   queries: Queries,
-  options: { journal?: Journal; sources?: SourcesProvider; indicateurs?: IndicateursQueries; capaciteCache?: number; prechauffage?: boolean } = {},
+  options: {
+    journal?: Journal;
+    sources?: SourcesProvider;
+    indicateurs?: IndicateursQueries;
+    capaciteCache?: number;
+    prechauffage?: boolean;
+    /**
+     * How long a check of the marts is trusted by `immediat` (the marts reader's own delay; 0, the
+     * default: never, every answer goes through the router).
+     */
+    confianceMs?: number;
+  } = {},
 ): ApiRouter {
   const journal: Journal = options.journal ?? ((e) => console.log(JSON.stringify(e)));
   const sources = options.sources ?? null;
   const indicateurs = options.indicateurs ?? null;
   // Profiles: the body ready to send (a pending one is shared), keyed by level, code and
   // format; emptied whenever the marts change.
-  const cacheProfils = createCacheLru<Promise<CorpsPrepare>>(options.capaciteCache ?? CAPACITE_CACHE_PROFILS);
+  const cacheProfils = createCacheLru<EntreeProfil>(options.capaciteCache ?? CAPACITE_CACHE_PROFILS);
+  // Exact request targets (`/api/…/profil?format=csv`) answered from that cache → its key; a
+  // target always routes to the same key, so `immediat` can skip routing and validation.
+  const cibles = new Map<string, string>();
+  const confianceMs = options.confianceMs ?? 0;
+  // `immediat` answers until then (ms since the epoch): start of the last check of the marts + confianceMs
+  let confianceJusqua = 0;
   let versionCache = '';
   let prechauffageEnCours: Promise<BilanPrechauffage> | null = null;
   let arrete = false;
@@ -117,7 +166,10 @@ export function createApiRouter(
       const segments = decoderChemin(req.chemin);
       const params = lireParametres(req.requete);
       const corps = await router(segments, params);
-      return corps.type === 'prepare' ? await reponsePreparee(corps.prepare, corps.cache, req.entetes, correlationId) : reponse(200, corps, correlationId);
+      if (corps.type !== 'prepare') return reponse(200, corps, correlationId);
+      if (cibles.size >= MAX_CIBLES) cibles.clear();
+      cibles.set(req.requete === '' ? req.chemin : `${req.chemin}?${req.requete}`, corps.cle);
+      return await reponsePreparee(corps.prepare, corps.cache, req.entetes, correlationId);
     } catch (error) {
       if (error instanceof ParametreInvalideError) {
         return json(400, { erreur: { code: error.code, message: error.message, parametre: error.parametre } }, correlationId);
@@ -269,13 +321,16 @@ export function createApiRouter(
 
   /** The cache follows the marts: emptied when they change (and warmed again when asked to). */
   async function synchroniser(iq: IndicateursQueries): Promise<string> {
+    const debut = Date.now();
     const version = await iq.version();
     if (version !== versionCache) {
       const changement = versionCache !== '';
       cacheProfils.clear();
+      cibles.clear();
       versionCache = version;
       if (changement && options.prechauffage && !arrete) void prechauffer();
     }
+    confianceJusqua = Math.max(confianceJusqua, debut + confianceMs);
     return version;
   }
 
@@ -283,14 +338,35 @@ export function createApiRouter(
     await synchroniser(iq);
     const cle = `${niveau}/${code}/${sortie}`;
     const enCache = cacheProfils.get(cle);
-    if (enCache) return { type: 'prepare', prepare: await enCache, cache: 'hit' };
-    const calcul = iq.profil(niveau, code).then((p) =>
-      sortie === 'csv' ? preparerCorps(profilCsv(p), TYPE_CSV, entetesCsv(`profil-${niveau}-${code}.csv`)) : preparerCorps(JSON.stringify(p), TYPE_JSON),
-    );
-    cacheProfils.set(cle, calcul);
+    if (enCache) return { type: 'prepare', prepare: await enCache.calcul, cache: 'hit', cle };
+    const entree: EntreeProfil = {
+      calcul: iq.profil(niveau, code).then((p) => {
+        entree.corps = sortie === 'csv' ? preparerCorps(profilCsv(p), TYPE_CSV, entetesCsv(`profil-${niveau}-${code}.csv`)) : preparerCorps(JSON.stringify(p), TYPE_JSON);
+        return entree.corps;
+      }),
+      corps: null,
+      listes: [],
+    };
+    cacheProfils.set(cle, entree);
     // A failure (unknown territory, engine error) is not cached.
-    calcul.catch(() => cacheProfils.supprimer(cle, calcul));
-    return { type: 'prepare', prepare: await calcul, cache: 'miss' };
+    entree.calcul.catch(() => cacheProfils.supprimer(cle, entree));
+    return { type: 'prepare', prepare: await entree.calcul, cache: 'miss', cle };
+  }
+
+  function immediat(methode: string, cible: string, acceptEncoding: string | undefined, ifNoneMatch: string | undefined): ReponseImmediate | null {
+    if (methode !== 'GET' || Date.now() >= confianceJusqua) return null;
+    const cle = cibles.get(cible);
+    const entree = cle === undefined ? undefined : cacheProfils.get(cle);
+    const corps = entree?.corps;
+    if (!corps) return null;
+    const codage = choisirCodage(acceptEncoding);
+    if (ifNoneMatch !== undefined && etagConnu(ifNoneMatch, corps.entetesReponse(codage).nonModifie.etag!)) {
+      return { status: 304, entetes: listeEntetes(entree, 304, codage), octets: null };
+    }
+    const octets = codage === null ? corps.octets : corps.compressePret(codage);
+    // a coding not made yet: the router makes it
+    if (!octets) return null;
+    return { status: 200, entetes: listeEntetes(entree, 200, codage, octets.byteLength), octets };
   }
 
   function prechauffer(): Promise<BilanPrechauffage> {
@@ -325,7 +401,7 @@ export function createApiRouter(
           // gzip is what browsers ask over http (the local server); brotli is made on demand
           await corps.compresse('gzip');
           if (cacheProfils.contient(cle) || versionCache !== version) continue;
-          cacheProfils.set(cle, Promise.resolve(corps));
+          cacheProfils.set(cle, { calcul: Promise.resolve(corps), corps, listes: [] });
           bilan.profils += 1;
         }
         bilan.niveaux.push(niveau);
@@ -346,7 +422,22 @@ export function createApiRouter(
     await prechauffageEnCours;
   }
 
-  return Object.assign(traiter, { prechauffer, arreter });
+  return Object.assign(traiter, { prechauffer, arreter, immediat });
+}
+
+/**
+ * The headers of an immediate answer (those of `reponsePreparee` with `x-cache: hit`, plus
+ * `content-length` for a 200) as a flat list, made once per entry, status and coding.
+ */
+function listeEntetes(entree: EntreeProfil, status: 200 | 304, codage: Codage | null, longueur = 0): readonly string[] {
+  const i = indexListe(status, codage);
+  let liste = entree.listes[i];
+  if (!liste) {
+    const { ok, nonModifie } = entree.corps!.entetesReponse(codage);
+    const entetes: Record<string, string> = status === 304 ? { ...nonModifie, 'x-cache': 'hit' } : { ...ok, 'x-cache': 'hit', 'content-length': String(longueur) };
+    liste = entree.listes[i] = Object.entries(entetes).flat();
+  }
+  return liste;
 }
 
 /**

@@ -19,5 +19,7 @@ export function createApi(runtime: Runtime, options: { ttlMs?: number; journal?:
     sources,
     indicateurs: createIndicateursQueries(runtime, marts),
     prechauffage: options.prechauffage ?? false,
+    // cached profiles may be answered without asking the reader while its last check holds
+    confianceMs: options.ttlMs,
   });
 }
