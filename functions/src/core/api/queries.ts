@@ -2,9 +2,9 @@ import type { CommunesReponse, Population, RechercheReponse, StatutValeur, Terri
 import { CODE_FRANCE, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import type { Runtime } from '../runtime.ts';
 import communesSql from './communes.sql';
-import type { MartsReader } from './marts-reader.ts';
+import type { EtatMarts, MartsReader } from './marts-reader.ts';
 import rechercheSql from './recherche.sql';
-import { lireTerritoireOuPerimetre } from './territoires.ts';
+import { lireTerritoireOuPerimetre, lireTerritoiresDuNiveau } from './territoires.ts';
 
 /** The read side of the API: parameterised queries on the marts, JSON-safe results. */
 export interface Queries {
@@ -27,18 +27,57 @@ const COLONNES_TRI: Readonly<Record<CommunesOptions['tri'], string>> = {
   code: 'code',
 };
 
+/** A version of a perimeter (`CLS-78-VGP.v1`): found by its code only, not by its name. */
+const VERSION_PERIMETRE = /\.v[0-9]+$/;
+
+/**
+ * The CLS perimeters as the search reads them (`$cls` of recherche.sql, JSON): name, name
+ * normalised for the search, context (main département, number of communes) and population, as
+ * the perimeters mart gives them (lireTerritoiresDuNiveau: the same as `/api/territoires/cls/…`).
+ */
+async function perimetresRecherche(db: Runtime['db'], etat: EtatMarts): Promise<string> {
+  const perimetres = await lireTerritoiresDuNiveau(db, etat, 'cls');
+  return JSON.stringify(
+    perimetres.map(({ row, parents }) => {
+      const departement = parents.find((p) => p.niveau === 'departement');
+      const communes = `${row.nb_communes} commune${row.nb_communes > 1 ? 's' : ''}`;
+      return {
+        code: row.code,
+        libelle: row.libelle,
+        libelle_recherche: VERSION_PERIMETRE.test(row.code) ? null : normaliserRecherche(row.libelle),
+        contexte: departement ? `${departement.libelle} (${departement.code}) · ${communes}` : communes,
+        population: row.population,
+      };
+    }),
+  );
+}
+
 export function createQueries(runtime: Runtime, marts: MartsReader): Queries {
   const db = runtime.db;
+  // the perimeters of the search, made once per version of the marts (a failure is not kept)
+  let perimetres: { version: string; json: Promise<string> } | null = null;
+  const perimetresDe = (etat: EtatMarts): Promise<string> => {
+    if (perimetres?.version !== etat.version) {
+      const courant = { version: etat.version, json: perimetresRecherche(db, etat) };
+      perimetres = courant;
+      courant.json.catch(() => {
+        if (perimetres === courant) perimetres = null;
+      });
+    }
+    return perimetres.json;
+  };
 
   return {
     async rechercher(q, { niveau, limite }) {
-      await marts.actuel();
+      const etat = await marts.etat();
       const motif = normaliserRecherche(q);
       const rows = await db.all<{ niveau: Niveau; code: string; libelle: string; contexte: string | null; population: number | null }>(rechercheSql, {
         motif,
         code: q.trim().toUpperCase(),
         niveau: niveau ?? '',
         limite,
+        // no perimeter to read when only another level is asked for
+        cls: niveau === null || niveau === 'cls' ? await perimetresDe(etat) : '[]',
       });
       return { q, resultats: rows };
     },
