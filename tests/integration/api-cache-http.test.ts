@@ -395,3 +395,43 @@ describe('the local server when the marts change', () => {
     }
   });
 });
+
+describe('large answers over HTTP', () => {
+  it('are compressed as accepted, with content-length and vary, and decode to the uncompressed answer; small ones are not', async () => {
+    const chemin = '/api/indicateurs/population-municipale/valeurs?niveau=commune&format=csv';
+    const brut = await obtenir(chemin);
+    expect(brut.status).toBe(200);
+    expect(brut.headers['content-encoding']).toBeUndefined();
+    expect(brut.headers.vary).toBe('accept-encoding');
+    expect(Number(brut.headers['content-length'])).toBe(brut.corps.length);
+    expect(brut.corps.length).toBeGreaterThan(1024 * 1024);
+    for (const [accept, codage] of [
+      ['gzip', 'gzip'],
+      ['br', 'br'],
+      ['*', 'br'],
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip;q=0, br;q=0', undefined],
+      ['gzip;q=abc', undefined],
+      ['x'.repeat(8000), undefined],
+    ] as const) {
+      const r = await obtenir(chemin, { 'accept-encoding': accept });
+      expect(r.status, accept.slice(0, 20)).toBe(200);
+      expect(r.headers['content-encoding'], accept.slice(0, 20)).toBe(codage);
+      expect(r.headers).toMatchObject({ vary: 'accept-encoding', 'content-type': 'text/csv; charset=utf-8' });
+      expect(Number(r.headers['content-length'])).toBe(r.corps.length);
+      if (codage !== undefined) expect(r.corps.length).toBeLessThan(brut.corps.length / 5);
+      expect(decoder(r) === brut.corps.toString('utf8'), accept.slice(0, 20)).toBe(true);
+    }
+    const head = await obtenir(chemin, { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(head.corps.length).toBe(0);
+    expect(head.headers['content-encoding']).toBe('gzip');
+    // the JSON of every commune (~19 MB) too
+    const json = await obtenir('/api/indicateurs/population-municipale/valeurs?niveau=commune', { 'accept-encoding': 'gzip' });
+    expect(json.headers['content-encoding']).toBe('gzip');
+    expect((JSON.parse(decoder(json)) as { valeurs: unknown[] }).valeurs.length).toBeGreaterThan(30_000);
+    const petit = await obtenir('/api/territoires?q=lyon', { 'accept-encoding': 'gzip, br' });
+    expect(petit.headers['content-encoding']).toBeUndefined();
+    expect(petit.headers.vary).toBe('accept-encoding');
+    expect(JSON.parse(petit.corps.toString('utf8'))).toMatchObject({ q: 'lyon' });
+  });
+});

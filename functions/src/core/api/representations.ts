@@ -36,13 +36,38 @@ const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 
 /**
- * Compression settings, measured on 40 kB profiles: gzip level 9 gives ~4.8 kB in ~0.5 ms;
- * brotli quality 6 ~4.5 kB in ~1 ms (quality 11 saves 12 % more but costs ~55 ms per profile).
+ * Compression settings. A cached body is compressed once: measured on 40 kB profiles, gzip level 9
+ * gives ~4.8 kB in ~0.5 ms; brotli quality 6 ~4.5 kB in ~1 ms (quality 11 saves 12 % more but
+ * costs ~55 ms per profile). Any other large answer is compressed on each request (`volee`):
+ * measured on the 19 MB JSON of a commune-level indicator, gzip level 6 gives 453 kB in ~63 ms,
+ * brotli quality 4 388 kB in ~52 ms (quality 6: 349 kB, ~79 ms).
  */
-function compresser(octets: Buffer, codage: Codage): Promise<Buffer> {
+const REGLAGES = {
+  cache: { gzip: 9, br: 6 },
+  volee: { gzip: 6, br: 4 },
+} as const;
+
+function compresser(octets: Buffer, codage: Codage, reglage: keyof typeof REGLAGES = 'cache'): Promise<Buffer> {
+  const niveau = REGLAGES[reglage][codage];
   return codage === 'gzip'
-    ? gzipAsync(octets, { level: 9 })
-    : brotliAsync(octets, { params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: octets.length } });
+    ? gzipAsync(octets, { level: niveau })
+    : brotliAsync(octets, { params: { [constants.BROTLI_PARAM_QUALITY]: niveau, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: octets.length } });
+}
+
+/**
+ * Answers below this size (UTF-8 bytes) are sent as they are: compressing a search result or a
+ * territory (1–5 kB) would cost more than it saves.
+ */
+export const SEUIL_COMPRESSION = 8 * 1024;
+
+/**
+ * A body made for one request (not cached), compressed when it is at least `SEUIL_COMPRESSION`
+ * bytes and `Accept-Encoding` accepts gzip or brotli (off the event loop); else null, sent as is.
+ */
+export async function compresserReponse(texte: string, acceptEncoding: string | undefined): Promise<{ codage: Codage; octets: Buffer } | null> {
+  const codage = choisirCodage(acceptEncoding);
+  if (codage === null || Buffer.byteLength(texte, 'utf8') < SEUIL_COMPRESSION) return null;
+  return { codage, octets: await compresser(Buffer.from(texte, 'utf8'), codage, 'volee') };
 }
 
 export function preparerCorps(texte: string, type: string, entetes: Record<string, string> = {}): CorpsPrepare {

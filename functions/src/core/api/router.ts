@@ -4,7 +4,7 @@ import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
 import { isCodeValide, isNiveau, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import { createCacheLru } from './cache-lru.ts';
 import { TYPE_CSV } from './csv.ts';
-import { choisirCodage, etagConnu, preparerCorps, type Codage, type CorpsPrepare } from './representations.ts';
+import { choisirCodage, compresserReponse, etagConnu, preparerCorps, type Codage, type CorpsPrepare } from './representations.ts';
 import type { NiveauCouverture } from '../cls/couverture.ts';
 import { estIndicateur, NIVEAUX_FILTRE_DEPARTEMENT, NIVEAUX_FILTRE_REGION, type IndicateursQueries } from './indicateurs.ts';
 import { autoriser, choix, codeInvalide, codeParametre, decoderChemin, entier, format, lireParametres, niveauInvalide, texte } from './parametres.ts';
@@ -26,8 +26,9 @@ export interface ApiRequete {
   correlationId?: string;
   /**
    * The request headers the API reads, as received (any text): `if-none-match` (an ETag the
-   * client holds: 304 when current) and `accept-encoding` (a cached body is then sent compressed,
-   * with `content-encoding`). Transports that cannot send binary bodies leave the latter out.
+   * client holds: 304 when current) and `accept-encoding` (a cached body, or any answer of at least
+   * `SEUIL_COMPRESSION` bytes, is then sent compressed, with `content-encoding`). Transports that
+   * cannot send binary bodies leave the latter out.
    */
   entetes?: { 'if-none-match'?: string; 'accept-encoding'?: string };
 }
@@ -38,8 +39,8 @@ export interface ApiReponse {
   /** The body as text, never compressed ('' for a 304). */
   readonly body: string;
   /**
-   * The bytes to send, when the router keeps them ready (cached responses): the body in UTF-8,
-   * or compressed as `headers['content-encoding']` says.
+   * The bytes to send, when the router made them (cached responses, compressed answers): the body
+   * in UTF-8, or compressed as `headers['content-encoding']` says.
    */
   octets?: Uint8Array;
 }
@@ -166,7 +167,7 @@ export function createApiRouter(
       const segments = decoderChemin(req.chemin);
       const params = lireParametres(req.requete);
       const corps = await router(segments, params);
-      if (corps.type !== 'prepare') return reponse(200, corps, correlationId);
+      if (corps.type !== 'prepare') return await reponse(200, corps, correlationId, req.entetes?.['accept-encoding']);
       if (cibles.size >= MAX_CIBLES) cibles.clear();
       cibles.set(req.requete === '' ? req.chemin : `${req.chemin}?${req.requete}`, corps.cle);
       return await reponsePreparee(corps.prepare, corps.cache, req.entetes, correlationId);
@@ -460,9 +461,16 @@ async function reponsePreparee(corps: CorpsPrepare, cache: 'hit' | 'miss', reque
   };
 }
 
-function reponse(status: number, corps: Corps & { type: 'json' | 'csv' }, correlationId: string): ApiReponse {
+/**
+ * An answer made for this request: compressed when large and accepted (`compresserReponse`), with
+ * `vary: accept-encoding` always, as any answer of these routes may be compressed.
+ */
+async function reponse(status: number, corps: Corps & { type: 'json' | 'csv' }, correlationId: string, acceptEncoding: string | undefined): Promise<ApiReponse> {
   const extra: Record<string, string> = corps.type === 'csv' ? { 'content-type': TYPE_CSV, ...entetesCsv(corps.fichier ?? 'export.csv') } : {};
-  return { status, headers: { ...entetes(status, correlationId), ...extra }, body: corps.texte };
+  const headers = { ...entetes(status, correlationId), ...extra, vary: 'accept-encoding' };
+  const compresse = await compresserReponse(corps.texte, acceptEncoding);
+  if (!compresse) return { status, headers, body: corps.texte };
+  return { status, headers: { ...headers, 'content-encoding': compresse.codage }, octets: compresse.octets, body: corps.texte };
 }
 
 function entetes(status: number, correlationId: string): Record<string, string> {
