@@ -100,7 +100,7 @@ describe('large answers', () => {
   });
 
   it('says so (406 naming accept-encoding) when the viewer accepts no coding and the answer does not fit', async () => {
-    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0, br;q=0' }, { 'accept-encoding': 'deflate' }]) {
+    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0, br;q=0' }, { 'accept-encoding': 'deflate' }] as Array<Record<string, string>>) {
       const r = await handler(valeurs('niveau=commune', headers));
       expect(r.statusCode, JSON.stringify(headers)).toBe(406);
       expect(r.isBase64Encoded).toBeUndefined();
@@ -155,7 +155,7 @@ describe('large answers', () => {
       ['/api/territoires', 'q=saint%20etienne'],
       ['/api/territoires/departement/42', ''],
       ['/api/territoires/departement/42/communes', 'limite=5'],
-    ]) {
+    ] as const) {
       const attendu = await reference({ methode: 'GET', chemin: rawPath, requete: rawQueryString });
       expect(Buffer.byteLength(attendu.body), rawPath).toBeLessThan(SEUIL_COMPRESSION);
       const r = await handler({ ...evenement, rawPath, rawQueryString, headers: { 'accept-encoding': 'gzip, br' } });
