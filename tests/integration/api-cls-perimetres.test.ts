@@ -6,21 +6,15 @@ import type { CommunesIndicateurReponse, CommunesReponse, ErreurReponse, ProfilR
 import { normaliserRecherche } from '../../functions/src/core/model/niveaux.ts';
 import { DATA } from '../helpers/chemins.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
+import { appelGet, lireJson } from '../helpers/api.ts';
 
 // CLS perimeters served from the perimeters mart (lake prepared from data/, whose CLS registry is
 // an illustrative sample): the real name, the communes, their population, and refusals.
 let ctx: Awaited<ReturnType<typeof runtimeLacPartage>>;
 let api: ReturnType<typeof createApi>;
 
-const appel = (url: string) => {
-  const [chemin, requete = ''] = url.split(/\?(.*)/s, 2) as [string, string?];
-  return api({ methode: 'GET', chemin, requete });
-};
-const get = async <T>(url: string): Promise<T> => {
-  const r = await appel(url);
-  expect(r.status, `${url} → ${r.body.slice(0, 300)}`).toBe(200);
-  return JSON.parse(r.body) as T;
-};
+const appel = (url: string) => appelGet(api, url);
+const get = <T>(url: string): Promise<T> => lireJson<T>(api, url);
 
 /** The registry sample as written in data/: perimeter members by CLS and version. */
 const registre = readFileSync(path.join(DATA, 'registre-cls', 'registre-cls.csv'), 'utf-8')

@@ -15,21 +15,15 @@ import type {
 import { normaliserRecherche } from '../../functions/src/core/model/niveaux.ts';
 import type { Runtime } from '../../functions/src/core/runtime.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
+import { appelGet, lireJson } from '../helpers/api.ts';
 
 // The indicator endpoints on the lake prepared from data/ (real extracts → engine → marts → API).
 let ctx: Awaited<ReturnType<typeof runtimeLacPartage>>;
 let runtime: Runtime;
 let api: ReturnType<typeof createApi>;
 
-const appel = async (url: string) => {
-  const [chemin, requete = ''] = url.split(/\?(.*)/s, 2) as [string, string?];
-  return api({ methode: 'GET', chemin, requete });
-};
-const get = async <T>(url: string): Promise<T> => {
-  const r = await appel(url);
-  expect(r.status, `${url} → ${r.body.slice(0, 300)}`).toBe(200);
-  return JSON.parse(r.body) as T;
-};
+const appel = (url: string) => appelGet(api, url);
+const get = <T>(url: string): Promise<T> => lireJson<T>(api, url);
 
 /** A `;` CSV with a BOM and quoted cells, as the API writes it. */
 function lireCsv(texte: string): string[][] {

@@ -8,6 +8,7 @@ import type { Runtime } from '../../functions/src/core/runtime.ts';
 import { CLE_MANIFESTE_MARTS } from '../../functions/src/core/storage/keys.ts';
 import { getJson } from '../../functions/src/core/storage/storage.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
+import { appelGet } from '../helpers/api.ts';
 
 // The inequality and CLS coverage endpoints: the API answers what the core modules compute on the
 // same files (shared lake prepared from data/), and rejects garbage naming the parameter.
@@ -16,10 +17,7 @@ let ctx: Awaited<ReturnType<typeof runtimeLacPartage>>;
 let runtime: Runtime;
 let api: ReturnType<typeof createApi>;
 
-const appel = async (url: string) => {
-  const [chemin, requete = ''] = url.split(/\?(.*)/s, 2) as [string, string?];
-  return api({ methode: 'GET', chemin, requete });
-};
+const appel = (url: string) => appelGet(api, url);
 
 beforeAll(async () => {
   ctx = await runtimeLacPartage(inject('lacPartage').lakeDir);

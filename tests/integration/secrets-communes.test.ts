@@ -9,6 +9,7 @@ import { loadConfig } from '../../functions/src/core/config.ts';
 import { sqlPath } from '../../functions/src/core/duckdb/duckdb.ts';
 import { calculerMarts } from '../../functions/src/core/marts/compute.ts';
 import { createRuntime, type Runtime } from '../../functions/src/core/runtime.ts';
+import { appelGet } from '../helpers/api.ts';
 
 // ADR 0012: the engine keeps the INSEE-secret commune rows out of the indicator files, as lists of
 // codes, and the API rebuilds them. Proof on the real data (a copy of the shared lake prepared from
@@ -21,10 +22,7 @@ let runtime: Runtime;
 let compact: EtatMarts;
 let api: ReturnType<typeof createApi>;
 
-const appel = async (url: string) => {
-  const [chemin, requete = ''] = url.split(/\?(.*)/s, 2) as [string, string?];
-  return api({ methode: 'GET', chemin, requete });
-};
+const appel = (url: string) => appelGet(api, url);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'st-secrets-'));
