@@ -70,10 +70,12 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
     const secrets = manifeste.marts.secretsCommunes ?? null;
     // (the secret lists tell which commune periods each indicator has: part of its reading)
     const cleIndicateurs = [...Object.entries(marts).map(([id, m]) => `${id}=${m.cle}@${m.etag}`), `secrets=${secrets ? `${secrets.cle}@${secrets.etag}` : ''}`].sort().join('|');
+    // the indicator files are fetched (a HEAD each on S3) and read only when one of them changed
+    const memes = courant !== null && courant.cleIndicateurs === cleIndicateurs ? courant.etat.indicateurs : null;
     const fichiers = new Map<string, string>();
-    for (const [id, m] of Object.entries(marts)) fichiers.set(id, await runtime.storage.localPath(m.cle));
+    for (const [id, m] of Object.entries(marts)) fichiers.set(id, memes?.get(id)?.fichier ?? (await runtime.storage.localPath(m.cle)));
     await chargerTables(runtime, { territoires: cle, perimetres: clePerimetres, secrets: secrets && { cle: secrets.cle, fichiers: [...fichiers.values()], version: `${secrets.cle}@${secrets.etag}|${cleIndicateurs}` } });
-    const indicateurs = courant && courant.cleIndicateurs === cleIndicateurs ? courant.etat.indicateurs : await lireIndicateurs(runtime, marts, fichiers);
+    const indicateurs = memes ?? (await lireIndicateurs(runtime, marts, fichiers));
     const etat: EtatMarts = {
       manifeste,
       version: `${manifeste.calculeLe}|${cle}|${clePerimetres ?? ''}|${cleIndicateurs}`,
