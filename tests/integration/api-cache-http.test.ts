@@ -201,7 +201,7 @@ describe('conditional requests', () => {
   it('leaves bytes Node cannot read as a header to Node (400), never a 5xx', async () => {
     for (const entete of ['If-None-Match: "a\u0000b"', 'Accept-Encoding: gz\u0001ip', 'If-None-Match: "a\rb"']) {
       const reponse = await new Promise<string>((resolve, reject) => {
-        const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.end(`GET ${PROFIL} HTTP/1.1\r\nHost: x\r\n${entete}\r\nConnection: close\r\n\r\n`, 'latin1'));
+        const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(`GET ${PROFIL} HTTP/1.1\r\nHost: x\r\n${entete}\r\nConnection: close\r\n\r\n`, 'latin1'));
         let recu = '';
         socket.on('data', (m: Buffer) => (recu += m.toString('latin1')));
         socket.on('end', () => resolve(recu));
@@ -213,10 +213,14 @@ describe('conditional requests', () => {
 });
 
 describe('request headers as written on the wire', () => {
-  /** One request on a raw socket (header names and repeats as given); status line and headers of the answer. */
+  /**
+   * One request on a raw socket (header names and repeats as given); status line and headers of the answer.
+   * The socket is not half-closed after the request: Node's server ends a half-closed socket before an
+   * answer that is still being computed (the router path, once the immediate window has passed).
+   */
   const brut = (lignes: string[]): Promise<{ status: number; entetes: Map<string, string> }> =>
     new Promise((resolve, reject) => {
-      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.end(`GET ${PROFIL} HTTP/1.1\r\nHost: x\r\n${lignes.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`, 'latin1'));
+      const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(`GET ${PROFIL} HTTP/1.1\r\nHost: x\r\n${lignes.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`, 'latin1'));
       let recu = '';
       socket.on('data', (m: Buffer) => (recu += m.toString('latin1')));
       socket.on('end', () => {
