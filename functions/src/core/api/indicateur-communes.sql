@@ -16,15 +16,6 @@ LEFT JOIN (
 WHERE
     t.niveau = 'commune'
     -- membership by the territory's level
-    AND CASE $niveau
-        WHEN 'commune' THEN t.code = $code
-        WHEN 'epci' THEN t.code_epci = $code
-        WHEN 'departement' THEN t.code_departement = $code
-        WHEN 'region' THEN t.code_region = $code
-        WHEN 'france' THEN TRUE
-        -- CLS perimeters: their communes in the perimeters mart (empty in older lakes)
-        WHEN 'cls' THEN t.code IN (SELECT code_commune FROM perimetres_cls WHERE code = $code)
-        ELSE FALSE
-    END
+    AND {{membre_territoire}}
 ORDER BY
     t.code

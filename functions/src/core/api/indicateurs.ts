@@ -19,7 +19,8 @@ import type { Runtime } from '../runtime.ts';
 import { couvertureCls, epciNonCouverts, INDICATEURS_BESOIN, type CouvertureResultat, type EpciNonCouvertsResultat, type NiveauCouverture } from '../cls/couverture.ts';
 import { inegalitesTerritoire, PROXY_DEFAVORISATION, type ResultatInegalites } from '../inegalites/inegalites.ts';
 import { derniereVersion, lireManifesteDataset } from '../lake/manifeste.ts';
-import communesSql from './indicateur-communes.sql';
+import { avecMembreTerritoire } from '../sql/membre-territoire.ts';
+import communesSqlBrut from './indicateur-communes.sql';
 import libellesSql from './libelles.sql';
 import profilSql from './indicateur-profil.sql';
 import profilsNiveauSql from './indicateur-profils-niveau.sql';
@@ -29,6 +30,8 @@ import type { EtatMarts, MartIndicateur, MartsReader } from './marts-reader.ts';
 import { relationMart, relationMarts } from './relations-marts.ts';
 import { lireTerritoireOuPerimetre, lireTerritoiresDuNiveau, type TerritoireLu } from './territoires.ts';
 import { proteger, selectionValeur, valeurVide } from './valeurs.ts';
+
+const communesSql = avecMembreTerritoire(communesSqlBrut);
 
 /**
  * The indicator side of the API: the catalogue (from the registry), and values read from the

@@ -1,10 +1,13 @@
 import type { CommunesReponse, Population, RechercheReponse, StatutValeur, TerritoireRef, TerritoireReponse } from '../model/api-types.ts';
 import { CODE_FRANCE, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import type { Runtime } from '../runtime.ts';
-import communesSql from './communes.sql';
+import { avecMembreTerritoire } from '../sql/membre-territoire.ts';
+import communesSqlBrut from './communes.sql';
 import type { EtatMarts, MartsReader } from './marts-reader.ts';
 import rechercheSql from './recherche.sql';
 import { lireTerritoireOuPerimetre, lireTerritoiresDuNiveau } from './territoires.ts';
+
+const communesSql = avecMembreTerritoire(communesSqlBrut);
 
 /** The read side of the API: parameterised queries on the marts, JSON-safe results. */
 export interface Queries {

@@ -9,14 +9,7 @@ WITH communes AS (
     FROM inegalites_territoires AS t
     WHERE t.niveau = 'commune'
         -- the communes the territory holds, by the parents the territories mart gives them
-        AND CASE $niveau
-            WHEN 'epci' THEN t.code_epci = $code
-            WHEN 'departement' THEN t.code_departement = $code
-            WHEN 'region' THEN t.code_region = $code
-            WHEN 'france' THEN true
-            WHEN 'cls' THEN t.code IN (SELECT code_commune FROM inegalites_cls WHERE code_cls = $code)
-            ELSE false
-        END
+        AND {{membre_territoire}}
 ),
 indicateur AS (
     SELECT code, valeur, numerateur, denominateur, statut

@@ -14,7 +14,10 @@ import {
   wilsonIntervalAggregated,
   type QuantileRule,
 } from '../stats/index.ts';
-import communesSql from './communes.sql';
+import { avecMembreTerritoire } from '../sql/membre-territoire.ts';
+import communesSqlBrut from './communes.sql';
+
+const communesSql = avecMembreTerritoire(communesSqlBrut, 'SELECT code_commune FROM inegalites_cls WHERE code_cls = $code');
 
 /**
  * Inequalities between the communes of a territory (methods.md §8): the population-weighted
