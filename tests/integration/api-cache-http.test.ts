@@ -439,3 +439,109 @@ describe('large answers over HTTP', () => {
     expect(JSON.parse(petit.corps.toString('utf8'))).toMatchObject({ q: 'lyon' });
   });
 });
+
+describe('other answers read from the marts (values, communes, series, metadata…)', () => {
+  /** A router on the shared lake whose marts version the test sets, counting the computations of values. */
+  function routeur(options: { capaciteCacheReponses?: number } = {}) {
+    const marts = createMartsReader(ctx.runtime);
+    const iq = createIndicateursQueries(ctx.runtime, marts);
+    const etat = { version: 'v1', calculs: 0 };
+    const compte: typeof iq = {
+      ...iq,
+      version: async () => etat.version,
+      valeurs: (id, o) => {
+        etat.calculs += 1;
+        return iq.valeurs(id, o);
+      },
+    };
+    const api = createApiRouter(createQueries(ctx.runtime, marts), { indicateurs: compte, journal: () => {}, ...options });
+    const get = (chemin: string, requete = '', entetes: Record<string, string> = {}) => api({ methode: 'GET', chemin, requete, entetes });
+    return { get, etat };
+  }
+  const VALEURS = '/api/indicateurs/taux-pauvrete/valeurs';
+
+  it('computes one once for the current marts, shared by concurrent requests, then sends the same bytes with an ETag', async () => {
+    const { get, etat } = routeur();
+    const [a, b, c] = await Promise.all([get(VALEURS, 'niveau=commune'), get(VALEURS, 'niveau=commune'), get(VALEURS, 'niveau=commune')]);
+    expect(etat.calculs).toBe(1);
+    expect([a, b, c].map((r) => [r.status, r.headers['x-cache']])).toEqual([[200, 'miss'], [200, 'miss'], [200, 'miss']]);
+    const d = await get(VALEURS, 'niveau=commune', { 'accept-encoding': 'gzip' });
+    expect(etat.calculs).toBe(1);
+    expect(d.headers).toMatchObject({ 'x-cache': 'hit', 'content-encoding': 'gzip', vary: 'accept-encoding', 'content-type': 'application/json; charset=utf-8' });
+    expect(gunzipSync(d.octets!).toString('utf8')).toBe(a.body);
+    const v = JSON.parse(a.body) as { niveau: string; valeurs: Array<{ statut: string }> };
+    expect(v.niveau).toBe('commune');
+    expect(v.valeurs.length).toBeGreaterThan(30_000);
+    // the validator: 304 for the coding held, the body for another one
+    expect(a.headers.etag).toMatch(/^"[\w-]{27}"$/);
+    expect((await get(VALEURS, 'niveau=commune', { 'if-none-match': a.headers.etag! })).status).toBe(304);
+    expect((await get(VALEURS, 'niveau=commune', { 'if-none-match': d.headers.etag!, 'accept-encoding': 'gzip' })).status).toBe(304);
+    expect((await get(VALEURS, 'niveau=commune', { 'if-none-match': a.headers.etag!, 'accept-encoding': 'br' })).headers['content-encoding']).toBe('br');
+    expect(etat.calculs).toBe(1);
+  });
+
+  it('keeps one entry per route and validated parameters: format, period and filters are other answers', async () => {
+    const { get, etat } = routeur();
+    const json = await get(VALEURS, 'niveau=departement');
+    const csv = await get(VALEURS, 'niveau=departement&format=csv');
+    const csvBis = await get(VALEURS, 'format=csv&niveau=departement');
+    expect(csvBis.headers).toMatchObject({ 'x-cache': 'hit', 'content-type': 'text/csv; charset=utf-8', 'content-disposition': csv.headers['content-disposition'] });
+    expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="taux-pauvrete-departement-\d{4}\.csv"$/);
+    expect(csvBis.body).toBe(csv.body);
+    const periode = (JSON.parse(json.body) as { periode: string }).periode;
+    // the same answer asked with its period explicit is another key (computed again, same content)
+    const explicite = await get(VALEURS, `niveau=departement&periode=${periode}`);
+    expect(explicite.headers['x-cache']).toBe('miss');
+    expect(explicite.body).toBe(json.body);
+    const filtre = await get(VALEURS, 'niveau=departement&region=84');
+    expect((JSON.parse(filtre.body) as { valeurs: unknown[] }).valeurs.length).toBe(12);
+    expect(etat.calculs).toBe(4);
+    // other routes too
+    for (const [chemin, requete] of [
+      ['/api/indicateurs', ''],
+      ['/api/indicateurs/taux-pauvrete', ''],
+      ['/api/territoires/epci/200046977/series', 'indicateur=taux-pauvrete'],
+      ['/api/territoires/epci/200046977/communes', 'indicateur=taux-pauvrete&format=csv'],
+      ['/api/territoires/departement/69/communes', 'tri=libelle'],
+      ['/api/territoires/departement/69/inegalites', 'indicateur=niveau-vie-median'],
+      ['/api/cls/couverture', 'date=2024-01-01'],
+      ['/api/cls/epci-non-couverts', 'date=2024-01-01&limite=5'],
+    ] as const) {
+      const premier = await get(chemin, requete);
+      const second = await get(chemin, requete);
+      expect([premier.status, premier.headers['x-cache'], second.headers['x-cache']], chemin).toEqual([200, 'miss', 'hit']);
+      expect(second.body).toBe(premier.body);
+    }
+  });
+
+  it('keeps no failure, forgets everything when the marts change, and keeps nothing beyond its byte budget', async () => {
+    const { get, etat } = routeur();
+    for (let k = 0; k < 2; k++) expect((await get(VALEURS, 'niveau=epci&periode=1850')).status).toBe(400);
+    expect(etat.calculs).toBe(2);
+    await get(VALEURS, 'niveau=region');
+    expect((await get(VALEURS, 'niveau=region')).headers['x-cache']).toBe('hit');
+    etat.version = 'v2';
+    expect((await get(VALEURS, 'niveau=region')).headers['x-cache']).toBe('miss');
+    expect(etat.calculs).toBe(4);
+
+    // a budget smaller than the answer: computed each time, never kept
+    const petit = routeur({ capaciteCacheReponses: 10_000 });
+    await petit.get(VALEURS, 'niveau=epci');
+    expect((await petit.get(VALEURS, 'niveau=epci')).headers['x-cache']).toBe('miss');
+    expect(petit.etat.calculs).toBe(2);
+    // a small one fits
+    await petit.get(VALEURS, 'niveau=france');
+    expect((await petit.get(VALEURS, 'niveau=france')).headers['x-cache']).toBe('hit');
+  });
+
+  it('sends a small answer uncompressed, whatever is accepted (below the compression threshold)', async () => {
+    const { get } = routeur();
+    for (let k = 0; k < 2; k++) {
+      const r = await get('/api/indicateurs/taux-pauvrete', '', { 'accept-encoding': 'gzip, br' });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-encoding']).toBeUndefined();
+      expect(r.headers.vary).toBe('accept-encoding');
+      expect((JSON.parse(r.body) as { id: string }).id).toBe('taux-pauvrete');
+    }
+  });
+});

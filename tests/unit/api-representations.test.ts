@@ -151,4 +151,34 @@ describe('the cache (second chance)', () => {
     un.set('y', 2);
     expect([un.get('x'), un.get('y'), un.capacite]).toEqual([undefined, 2, 1]);
   });
+
+  it('by weight: evicts until the total fits, never keeps an entry heavier than the whole cache', () => {
+    const c = createCacheLru<string>(10, (v) => v.length);
+    c.set('a', 'xxxx');
+    c.set('b', 'xxxx');
+    expect([c.taille, c.charge]).toEqual([2, 8]);
+    c.get('a');
+    // 4 + 4 + 3 > 10: b (oldest not seen) goes, a gets its second chance
+    c.set('c', 'xxx');
+    expect([c.contient('a'), c.contient('b'), c.contient('c'), c.charge]).toEqual([true, false, true, 7]);
+    // replacing an entry replaces its weight
+    c.set('a', 'x');
+    expect(c.charge).toBe(4);
+    // exactly the capacity: everything else goes
+    c.set('d', 'x'.repeat(10));
+    expect([c.taille, c.charge, c.get('d')]).toEqual([1, 10, 'x'.repeat(10)]);
+    // heavier than the cache: not kept, the others stay
+    c.set('e', 'x'.repeat(11));
+    expect([c.contient('e'), c.contient('d'), c.charge]).toEqual([false, true, 10]);
+    // an entry replaced by one too heavy is gone, not left stale
+    c.set('d', 'x'.repeat(50));
+    expect([c.contient('d'), c.taille, c.charge]).toEqual([false, 0, 0]);
+    c.set('f', 'xx');
+    c.supprimer('f', 'autre');
+    expect(c.charge).toBe(2);
+    c.supprimer('f');
+    c.set('g', 'xxx');
+    c.clear();
+    expect([c.taille, c.charge]).toEqual([0, 0]);
+  });
 });

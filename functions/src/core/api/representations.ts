@@ -26,6 +26,11 @@ export interface CorpsPrepare {
   /** The compressed body if it is already made (the hot path stays synchronous). */
   compressePret(codage: Codage): Buffer | undefined;
   /**
+   * The coding to send this body with for an `Accept-Encoding` value: none below
+   * `SEUIL_COMPRESSION` bytes (compressing would cost more than it saves), else `choisirCodage`.
+   */
+  codagePour(acceptEncoding: string | undefined): Codage | null;
+  /**
    * The headers of a 200 sending this body with `codage` (null: uncompressed), and of a 304
    * (validator, caching, `vary`), made once each; callers copy them before adding their own.
    */
@@ -38,14 +43,18 @@ const brotliAsync = promisify(brotliCompress);
 /**
  * Compression settings. A cached body is compressed once: measured on 40 kB profiles, gzip level 9
  * gives ~4.8 kB in ~0.5 ms; brotli quality 6 ~4.5 kB in ~1 ms (quality 11 saves 12 % more but
- * costs ~55 ms per profile). Any other large answer is compressed on each request (`volee`):
- * measured on the 19 MB JSON of a commune-level indicator, gzip level 6 gives 453 kB in ~63 ms,
- * brotli quality 4 388 kB in ~52 ms (quality 6: 349 kB, ~79 ms).
+ * costs ~55 ms per profile). A body of more than `GRAND_CORPS` bytes, and any answer compressed on
+ * each request, uses `volee`, so that its first request waits no longer: measured on the 19 MB
+ * JSON of a commune-level indicator, gzip level 6 gives 453 kB in ~63 ms, brotli quality 4 388 kB
+ * in ~52 ms (quality 6: 349 kB, ~79 ms).
  */
 const REGLAGES = {
   cache: { gzip: 9, br: 6 },
   volee: { gzip: 6, br: 4 },
 } as const;
+
+/** Above this size (bytes) a cached body is compressed with the `volee` settings. */
+const GRAND_CORPS = 1024 * 1024;
 
 function compresser(octets: Buffer, codage: Codage, reglage: keyof typeof REGLAGES = 'cache'): Promise<Buffer> {
   const niveau = REGLAGES[reglage][codage];
@@ -82,6 +91,7 @@ export function preparerCorps(texte: string, type: string, entetes: Record<strin
     octets,
     etag,
     compressePret: (codage) => faits[codage],
+    codagePour: (acceptEncoding) => (octets.byteLength < SEUIL_COMPRESSION ? null : choisirCodage(acceptEncoding)),
     entetesReponse(codage) {
       let e = parCodage.get(codage);
       if (!e) {
@@ -94,7 +104,7 @@ export function preparerCorps(texte: string, type: string, entetes: Record<strin
     compresse(codage) {
       const fait = faits[codage];
       if (fait) return Promise.resolve(fait);
-      return (enCours[codage] ??= compresser(octets, codage).then((b) => {
+      return (enCours[codage] ??= compresser(octets, codage, octets.byteLength > GRAND_CORPS ? 'volee' : 'cache').then((b) => {
         faits[codage] = b;
         delete enCours[codage];
         return b;

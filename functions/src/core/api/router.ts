@@ -4,7 +4,7 @@ import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
 import { isCodeValide, isNiveau, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import { createCacheLru } from './cache-lru.ts';
 import { TYPE_CSV } from './csv.ts';
-import { choisirCodage, compresserReponse, etagConnu, preparerCorps, type Codage, type CorpsPrepare } from './representations.ts';
+import { compresserReponse, etagConnu, preparerCorps, type Codage, type CorpsPrepare } from './representations.ts';
 import type { NiveauCouverture } from '../cls/couverture.ts';
 import { estIndicateur, NIVEAUX_FILTRE_DEPARTEMENT, NIVEAUX_FILTRE_REGION, type IndicateursQueries } from './indicateurs.ts';
 import { autoriser, choix, codeInvalide, codeParametre, decoderChemin, entier, format, lireParametres, niveauInvalide, texte } from './parametres.ts';
@@ -94,6 +94,19 @@ const MAX_Q = 100;
 /** Bounded cache of profiles ready to send (about 40 kB of JSON each, plus ~5 kB per coding made). */
 export const CAPACITE_CACHE_PROFILS = 2000;
 
+/**
+ * Bytes of the other answers read from the marts kept ready to send (catalogue, metadata, values
+ * of a level, communes, series, inequalities, CLS coverage), in JSON or CSV. The largest, every
+ * commune of one indicator, is ~19 MB of JSON (~4.4 MB of CSV), computed in 1–3 s.
+ */
+export const CAPACITE_CACHE_REPONSES = 96 * 1024 * 1024;
+
+/**
+ * Weight of a cached answer: its bytes, plus a quarter for the codings made on demand (gzip and
+ * brotli of these JSON and CSV tables are each under a tenth of them).
+ */
+const poidsReponse = (corps: CorpsPrepare): number => Math.ceil(corps.octets.byteLength * 1.25) + 1024;
+
 export interface SourcesProvider {
   lister(): Promise<SourcesReponse>;
 }
@@ -106,12 +119,16 @@ type Corps =
       /** CSV: the name proposed to the browser (made of validated codes and ids only). */
       fichier?: string;
     }
-  | { type: 'prepare'; prepare: CorpsPrepare; cache: 'hit' | 'miss'; cle: string };
+  /** `cle`: the profile cache's key (its request targets may be answered at once), else null. */
+  | { type: 'prepare'; prepare: CorpsPrepare; cache: 'hit' | 'miss'; cle: string | null };
 
 const TYPE_JSON = 'application/json; charset=utf-8';
 
-const enJson = (corps: unknown): Corps => ({ type: 'json', texte: JSON.stringify(corps) });
-const enCsv = (texte: string, fichier: string): Corps => ({ type: 'csv', texte, fichier });
+/** A body made for the request (JSON or CSV text). */
+type CorpsTexte = Extract<Corps, { type: 'json' | 'csv' }>;
+
+const enJson = (corps: unknown): CorpsTexte => ({ type: 'json', texte: JSON.stringify(corps) });
+const enCsv = (texte: string, fichier: string): CorpsTexte => ({ type: 'csv', texte, fichier });
 const entetesCsv = (fichier: string): Record<string, string> => ({ 'content-disposition': `attachment; filename="${fichier}"` });
 
 /** A cached profile: its computation (shared while pending), then its body, and the header lists of its immediate answers. */
@@ -134,6 +151,8 @@ export function createApiRouter(
     sources?: SourcesProvider;
     indicateurs?: IndicateursQueries;
     capaciteCache?: number;
+    /** Bytes of the other answers kept (`CAPACITE_CACHE_REPONSES` by default). */
+    capaciteCacheReponses?: number;
     prechauffage?: boolean;
     /**
      * How long a check of the marts is trusted by `immediat` (the marts reader's own delay; 0, the
@@ -151,6 +170,10 @@ export function createApiRouter(
   // Exact request targets (`/api/…/profil?format=csv`) answered from that cache → its key; a
   // target always routes to the same key, so `immediat` can skip routing and validation.
   const cibles = new Map<string, string>();
+  // Any other answer read from the marts: its body ready to send, by route and validated
+  // parameters, within a byte budget; one computation per key at a time. Emptied with the profiles.
+  const cacheReponses = createCacheLru<CorpsPrepare>(options.capaciteCacheReponses ?? CAPACITE_CACHE_REPONSES, poidsReponse);
+  const reponsesEnCours = new Map<string, Promise<CorpsPrepare>>();
   const confianceMs = options.confianceMs ?? 0;
   // `immediat` answers until then (ms since the epoch): start of the last check of the marts + confianceMs
   let confianceJusqua = 0;
@@ -168,8 +191,10 @@ export function createApiRouter(
       const params = lireParametres(req.requete);
       const corps = await router(segments, params);
       if (corps.type !== 'prepare') return await reponse(200, corps, correlationId, req.entetes?.['accept-encoding']);
-      if (cibles.size >= MAX_CIBLES) cibles.clear();
-      cibles.set(req.requete === '' ? req.chemin : `${req.chemin}?${req.requete}`, corps.cle);
+      if (corps.cle !== null) {
+        if (cibles.size >= MAX_CIBLES) cibles.clear();
+        cibles.set(req.requete === '' ? req.chemin : `${req.chemin}?${req.requete}`, corps.cle);
+      }
       return await reponsePreparee(corps.prepare, corps.cache, req.entetes, correlationId);
     } catch (error) {
       if (error instanceof ParametreInvalideError) {
@@ -211,13 +236,16 @@ export function createApiRouter(
     const [id, sousRessource, ...reste] = segments;
     if (id === undefined) {
       autoriser(params, '/api/indicateurs', ['format']);
-      const catalogue = await iq.catalogue();
-      return format(params) === 'csv' ? enCsv(catalogueCsv(catalogue), 'indicateurs.csv') : enJson(catalogue);
+      const sortie = format(params);
+      return memoriser(['catalogue', sortie], async () => {
+        const catalogue = await iq.catalogue();
+        return sortie === 'csv' ? enCsv(catalogueCsv(catalogue), 'indicateurs.csv') : enJson(catalogue);
+      });
     }
     if (!estIndicateur(id)) throw new RessourceInconnueError(`indicateur « ${id.slice(0, 60)} » (la liste est donnée par /api/indicateurs)`);
     if (sousRessource === undefined) {
       autoriser(params, `/api/indicateurs/${id}`, []);
-      return enJson(await iq.fiche(id));
+      return memoriser(['fiche', id], async () => enJson(await iq.fiche(id)));
     }
     if (sousRessource !== 'valeurs' || reste.length > 0) throw new RessourceInconnueError(`/api/indicateurs/${id}/${segments.slice(1).join('/').slice(0, 60)}`);
     autoriser(params, `/api/indicateurs/${id}/valeurs`, ['niveau', 'periode', 'departement', 'region', 'format']);
@@ -230,8 +258,11 @@ export function createApiRouter(
     if (departement !== null && !NIVEAUX_FILTRE_DEPARTEMENT.includes(niveauBrut)) throw new ParametreInvalideError('departement', `Paramètre « departement » sans objet au niveau ${niveauBrut}.`);
     if (region !== null && !NIVEAUX_FILTRE_REGION.includes(niveauBrut)) throw new ParametreInvalideError('region', `Paramètre « region » sans objet au niveau ${niveauBrut}.`);
     const sortie = format(params);
-    const valeurs = await iq.valeurs(id, { niveau: niveauBrut, periode: texte(params, 'periode', false), departement, region });
-    return sortie === 'csv' ? enCsv(valeursCsv(valeurs), `${id}-${niveauBrut}-${valeurs.periode ?? 'aucune'}.csv`) : enJson(valeurs);
+    const periode = texte(params, 'periode', false);
+    return memoriser(['valeurs', id, niveauBrut, periode, departement, region, sortie], async () => {
+      const valeurs = await iq.valeurs(id, { niveau: niveauBrut, periode, departement, region });
+      return sortie === 'csv' ? enCsv(valeursCsv(valeurs), `${id}-${niveauBrut}-${valeurs.periode ?? 'aucune'}.csv`) : enJson(valeurs);
+    });
   }
 
   async function routeTerritoires(segments: string[], params: Map<string, string>): Promise<Corps> {
@@ -268,14 +299,17 @@ export function createApiRouter(
     if (indicateurs && sousRessource === 'inegalites') {
       autoriser(params, `${chemin}/inegalites`, ['indicateur', 'periode']);
       const id = texte(params, 'indicateur', true)!;
-      return enJson(await indicateurs.inegalites(niveau, code, id, texte(params, 'periode', false)));
+      const periode = texte(params, 'periode', false);
+      return memoriser(['inegalites', niveau, code, id, periode], async () => enJson(await indicateurs.inegalites(niveau, code, id, periode)));
     }
     if (indicateurs && sousRessource === 'series') {
       autoriser(params, `${chemin}/series`, ['indicateur', 'format']);
       const id = texte(params, 'indicateur', true)!;
       const sortie = format(params);
-      const series = await indicateurs.series(niveau, code, id);
-      return sortie === 'csv' ? enCsv(seriesCsv(series), `serie-${id}-${niveau}-${code}.csv`) : enJson(series);
+      return memoriser(['series', niveau, code, id, sortie], async () => {
+        const series = await indicateurs.series(niveau, code, id);
+        return sortie === 'csv' ? enCsv(seriesCsv(series), `serie-${id}-${niveau}-${code}.csv`) : enJson(series);
+      });
     }
     throw new RessourceInconnueError(`${chemin}/${sousRessource.slice(0, 50)}`);
   }
@@ -286,8 +320,11 @@ export function createApiRouter(
       autoriser(params, `${chemin}?indicateur=`, ['indicateur', 'periode', 'format']);
       const id = texte(params, 'indicateur', true)!;
       const sortie = format(params);
-      const r = await indicateurs.communes(niveau, code, id, texte(params, 'periode', false));
-      return sortie === 'csv' ? enCsv(communesIndicateurCsv(r), `communes-${niveau}-${code}-${id}-${r.periode ?? 'aucune'}.csv`) : enJson(r);
+      const periode = texte(params, 'periode', false);
+      return memoriser(['communes-indicateur', niveau, code, id, periode, sortie], async () => {
+        const r = await indicateurs.communes(niveau, code, id, periode);
+        return sortie === 'csv' ? enCsv(communesIndicateurCsv(r), `communes-${niveau}-${code}-${id}-${r.periode ?? 'aucune'}.csv`) : enJson(r);
+      });
     }
     autoriser(params, chemin, indicateurs ? ['tri', 'ordre', 'limite', 'decalage', 'format', 'indicateur'] : ['tri', 'ordre', 'limite', 'decalage', 'format']);
     const options: CommunesOptions = {
@@ -297,8 +334,10 @@ export function createApiRouter(
       decalage: entier(params, 'decalage', { defaut: 0, min: 0, max: 40_000 }),
     };
     const sortie = format(params);
-    const r = await queries.communes(niveau, code, options);
-    return sortie === 'csv' ? enCsv(communesCsv(r), `communes-${niveau}-${code}.csv`) : enJson(r);
+    return memoriser(['communes', niveau, code, options.tri, options.ordre, options.limite, options.decalage, sortie], async () => {
+      const r = await queries.communes(niveau, code, options);
+      return sortie === 'csv' ? enCsv(communesCsv(r), `communes-${niveau}-${code}.csv`) : enJson(r);
+    });
   }
 
   /** ARS monitoring: `/api/cls/couverture` and `/api/cls/epci-non-couverts` (date defaults to today). */
@@ -308,14 +347,16 @@ export function createApiRouter(
       autoriser(params, '/api/cls/couverture', ['date', 'niveau', 'code']);
       const niveau = texte(params, 'niveau', false) ?? 'departement';
       const code = texte(params, 'code', false);
-      return enJson(await iq.couverture({ date, niveau: niveau as NiveauCouverture, ...(code === null ? {} : { code }) }));
+      return memoriser(['couverture', date, niveau, code], async () => enJson(await iq.couverture({ date, niveau: niveau as NiveauCouverture, ...(code === null ? {} : { code }) })));
     }
     if (quoi === 'epci-non-couverts') {
       autoriser(params, '/api/cls/epci-non-couverts', ['date', 'departement', 'region', 'limite']);
       const departement = texte(params, 'departement', false);
       const region = texte(params, 'region', false);
       const limite = entier(params, 'limite', { defaut: 50, min: 1, max: 1000 });
-      return enJson(await iq.epciNonCouverts({ date, limite, ...(departement === null ? {} : { departement }), ...(region === null ? {} : { region }) }));
+      return memoriser(['epci-non-couverts', date, departement, region, limite], async () =>
+        enJson(await iq.epciNonCouverts({ date, limite, ...(departement === null ? {} : { departement }), ...(region === null ? {} : { region }) })),
+      );
     }
     throw new RessourceInconnueError(`/api/cls/${quoi.slice(0, 50)}`);
   }
@@ -328,11 +369,43 @@ export function createApiRouter(
       const changement = versionCache !== '';
       cacheProfils.clear();
       cibles.clear();
+      cacheReponses.clear();
+      reponsesEnCours.clear();
       versionCache = version;
       if (changement && options.prechauffage && !arrete) void prechauffer();
     }
     confianceJusqua = Math.max(confianceJusqua, debut + confianceMs);
     return version;
+  }
+
+  /**
+   * An answer read from the marts, by its route and validated parameters (`parties`): from the
+   * cache when held for the current marts, else computed once (concurrent requests share it) and
+   * kept unless the marts changed meanwhile. A failure (bad code, unknown territory) is not kept.
+   * Without indicator marts there is no version to follow: computed each time.
+   */
+  async function memoriser(parties: ReadonlyArray<string | number | null>, calcul: () => Promise<CorpsTexte>): Promise<Corps> {
+    if (!indicateurs) return calcul();
+    const version = await synchroniser(indicateurs);
+    const cle = JSON.stringify(parties);
+    const pret = cacheReponses.get(cle);
+    if (pret) return { type: 'prepare', prepare: pret, cache: 'hit', cle: null };
+    let enCours = reponsesEnCours.get(cle);
+    if (!enCours) {
+      const promesse = calcul().then((c) => (c.type === 'csv' ? preparerCorps(c.texte, TYPE_CSV, entetesCsv(c.fichier ?? 'export.csv')) : preparerCorps(c.texte, TYPE_JSON)));
+      enCours = promesse;
+      reponsesEnCours.set(cle, promesse);
+      promesse.then(
+        (corps) => {
+          if (reponsesEnCours.get(cle) === promesse) reponsesEnCours.delete(cle);
+          if (versionCache === version) cacheReponses.set(cle, corps);
+        },
+        () => {
+          if (reponsesEnCours.get(cle) === promesse) reponsesEnCours.delete(cle);
+        },
+      );
+    }
+    return { type: 'prepare', prepare: await enCours, cache: 'miss', cle: null };
   }
 
   async function profil(iq: IndicateursQueries, niveau: Niveau, code: string, sortie: 'json' | 'csv'): Promise<Corps> {
@@ -360,7 +433,7 @@ export function createApiRouter(
     const entree = cle === undefined ? undefined : cacheProfils.get(cle);
     const corps = entree?.corps;
     if (!corps) return null;
-    const codage = choisirCodage(acceptEncoding);
+    const codage = corps.codagePour(acceptEncoding);
     if (ifNoneMatch !== undefined && etagConnu(ifNoneMatch, corps.entetesReponse(codage).nonModifie.etag!)) {
       return { status: 304, entetes: listeEntetes(entree, 304, codage), octets: null };
     }
@@ -446,7 +519,7 @@ function listeEntetes(entree: EntreeProfil, status: 200 | 304, codage: Codage | 
  * client accepts it. Either way `vary: accept-encoding`, as the body depends on that header.
  */
 async function reponsePreparee(corps: CorpsPrepare, cache: 'hit' | 'miss', requete: ApiRequete['entetes'], correlationId: string): Promise<ApiReponse> {
-  const codage = choisirCodage(requete?.['accept-encoding']);
+  const codage = corps.codagePour(requete?.['accept-encoding']);
   const { ok, nonModifie } = corps.entetesReponse(codage);
   if (etagConnu(requete?.['if-none-match'], nonModifie.etag!)) return { status: 304, headers: { ...nonModifie, 'x-cache': cache, 'x-correlation-id': correlationId }, body: '' };
   const octets = codage === null ? corps.octets : (corps.compressePret(codage) ?? (await corps.compresse(codage)));
@@ -465,7 +538,7 @@ async function reponsePreparee(corps: CorpsPrepare, cache: 'hit' | 'miss', reque
  * An answer made for this request: compressed when large and accepted (`compresserReponse`), with
  * `vary: accept-encoding` always, as any answer of these routes may be compressed.
  */
-async function reponse(status: number, corps: Corps & { type: 'json' | 'csv' }, correlationId: string, acceptEncoding: string | undefined): Promise<ApiReponse> {
+async function reponse(status: number, corps: CorpsTexte, correlationId: string, acceptEncoding: string | undefined): Promise<ApiReponse> {
   const extra: Record<string, string> = corps.type === 'csv' ? { 'content-type': TYPE_CSV, ...entetesCsv(corps.fichier ?? 'export.csv') } : {};
   const headers = { ...entetes(status, correlationId), ...extra, vary: 'accept-encoding' };
   const compresse = await compresserReponse(corps.texte, acceptEncoding);
