@@ -84,3 +84,20 @@ export class LacNonPretError extends AppError {
     super('lac_non_pret', `Les données ne sont pas encore calculées (${detail}).`);
   }
 }
+
+/**
+ * A mart the manifest names cannot be read (absent, truncated, damaged): 503 until marts are
+ * written again. `cle` names it when the failure says which (else null); the cause is logged.
+ */
+export class MartsIllisiblesError extends AppError {
+  readonly cle: string | null;
+  constructor(cle: string | null, options: { cause: unknown }) {
+    super(
+      'marts_illisibles',
+      `Les données calculées sont illisibles${cle === null ? '' : ` (${cle})`} : le service reprendra après un nouveau calcul complet (npm run compute -- --force).`,
+      options,
+    );
+    this.cle = cle;
+  }
+}
+

@@ -1,4 +1,4 @@
-import { LacNonPretError } from '../errors.ts';
+import { LacNonPretError, MartsIllisiblesError } from '../errors.ts';
 import type { ManifesteMarts } from '../marts/manifeste.ts';
 import { sqlPath } from '../duckdb/duckdb.ts';
 import { isNiveau, type Niveau } from '../model/niveaux.ts';
@@ -72,10 +72,26 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
     const cleIndicateurs = [...Object.entries(marts).map(([id, m]) => `${id}=${m.cle}@${m.etag}`), `secrets=${secrets ? `${secrets.cle}@${secrets.etag}` : ''}`].sort().join('|');
     // the indicator files are fetched (a HEAD each on S3) and read only when one of them changed
     const memes = courant !== null && courant.cleIndicateurs === cleIndicateurs ? courant.etat.indicateurs : null;
-    const fichiers = new Map<string, string>();
-    for (const [id, m] of Object.entries(marts)) fichiers.set(id, memes?.get(id)?.fichier ?? (await runtime.storage.localPath(m.cle)));
-    await chargerTables(runtime, { territoires: cle, perimetres: clePerimetres, secrets: secrets && { cle: secrets.cle, fichiers: [...fichiers.values()], version: `${secrets.cle}@${secrets.etag}|${cleIndicateurs}` } });
-    const indicateurs = memes ?? (await lireIndicateurs(runtime, marts, fichiers));
+    // local file → its key, to name the mart a failure is about
+    const cles = new Map<string, string>();
+    let indicateurs: ReadonlyMap<string, MartIndicateur>;
+    try {
+      const fichiers = new Map<string, string>();
+      for (const [id, m] of Object.entries(marts)) {
+        const fichier = memes?.get(id)?.fichier ?? (await runtime.storage.localPath(m.cle));
+        fichiers.set(id, fichier);
+        cles.set(fichier, m.cle);
+      }
+      const chemins = { territoires: cle, perimetres: clePerimetres, secrets: secrets && { cle: secrets.cle, fichiers: [...fichiers.values()], version: `${secrets.cle}@${secrets.etag}|${cleIndicateurs}` } };
+      await chargerTables(runtime, chemins, cles);
+      indicateurs = memes ?? (await lireIndicateurs(runtime, marts, fichiers));
+    } catch (error) {
+      // a mart the manifest names but that cannot be read: named (by its file, or by its key)
+      const message = error instanceof Error ? error.message : String(error);
+      const toutes = [cle, clePerimetres, secrets?.cle, ...Object.values(marts).map((m) => m.cle)].filter((c): c is string => typeof c === 'string');
+      const nommee = [...cles].find(([fichier]) => message.includes(fichier))?.[1] ?? toutes.find((c) => message.includes(c)) ?? null;
+      throw new MartsIllisiblesError(nommee, { cause: error });
+    }
     const etat: EtatMarts = {
       manifeste,
       version: `${manifeste.calculeLe}|${cle}|${clePerimetres ?? ''}|${cleIndicateurs}`,
@@ -119,22 +135,28 @@ interface SecretsACharger {
   version: string;
 }
 
-function chargerTables(runtime: Runtime, cles: { territoires: string; perimetres: string | null; secrets: SecretsACharger | null }): Promise<void> {
+function chargerTables(
+  runtime: Runtime,
+  cles: { territoires: string; perimetres: string | null; secrets: SecretsACharger | null },
+  /** Filled with each local file read → its key. */
+  lus: Map<string, string>,
+): Promise<void> {
   const etat = tablesChargees.get(runtime.db) ?? { territoires: null, perimetres: undefined, secrets: undefined, file: Promise.resolve() };
   tablesChargees.set(runtime.db, etat);
   const suite = etat.file.then(async () => {
     if (etat.territoires !== cles.territoires) {
       const fichier = await runtime.storage.localPath(cles.territoires);
+      lus.set(fichier, cles.territoires);
       await runtime.db.run(`CREATE OR REPLACE TABLE territoires AS SELECT * FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
       etat.territoires = cles.territoires;
     }
     if (etat.perimetres !== cles.perimetres) {
-      await chargerPerimetres(runtime, cles.perimetres);
+      await chargerPerimetres(runtime, cles.perimetres, lus);
       etat.perimetres = cles.perimetres;
     }
     const versionSecrets = cles.secrets?.version ?? null;
     if (etat.secrets !== versionSecrets) {
-      await chargerSecrets(runtime, cles.secrets);
+      await chargerSecrets(runtime, cles.secrets, lus);
       etat.secrets = versionSecrets;
     }
   });
@@ -144,12 +166,13 @@ function chargerTables(runtime: Runtime, cles: { territoires: string; perimetres
 }
 
 /** The CLS perimeters (small: a few communes per contract) as a table; empty when the lake lacks the mart. */
-async function chargerPerimetres(runtime: Runtime, cle: string | null): Promise<void> {
+async function chargerPerimetres(runtime: Runtime, cle: string | null, lus: Map<string, string>): Promise<void> {
   if (cle === null) {
     await runtime.db.run('CREATE OR REPLACE TABLE perimetres_cls (code VARCHAR, libelle VARCHAR, code_commune VARCHAR)');
     return;
   }
   const fichier = await runtime.storage.localPath(cle);
+  lus.set(fichier, cle);
   await runtime.db.run(`CREATE OR REPLACE TABLE perimetres_cls AS SELECT code::VARCHAR AS code, libelle::VARCHAR AS libelle, code_commune::VARCHAR AS code_commune FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
 }
 
@@ -160,7 +183,7 @@ async function chargerPerimetres(runtime: Runtime, cle: string | null): Promise<
  * `secrets_references` (the département, région and France values of those indicators), and the
  * view `secrets_lignes` that rebuilds the rows. Empty for lakes without the lists.
  */
-async function chargerSecrets(runtime: Runtime, secrets: SecretsACharger | null): Promise<void> {
+async function chargerSecrets(runtime: Runtime, secrets: SecretsACharger | null, lus: Map<string, string>): Promise<void> {
   const db = runtime.db;
   if (secrets === null) {
     await db.run(`CREATE OR REPLACE TABLE secrets_indicateurs (
@@ -169,6 +192,7 @@ async function chargerSecrets(runtime: Runtime, secrets: SecretsACharger | null)
     await db.run('CREATE OR REPLACE TABLE secrets_references (indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR, valeur DOUBLE)');
   } else {
     const fichier = await runtime.storage.localPath(secrets.cle);
+    lus.set(fichier, secrets.cle);
     await db.run(`CREATE OR REPLACE TABLE secrets_listes AS
         SELECT *, dense_rank() OVER (ORDER BY codes)::INTEGER AS ensemble FROM read_parquet(${sqlPath(fichier)}, hive_partitioning = false)`);
     await db.run('CREATE OR REPLACE TABLE secrets_indicateurs AS SELECT * EXCLUDE (codes) FROM secrets_listes');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, LacNonPretError, ParametreInvalideError, RessourceInconnueError, TerritoireInconnuError } from '../errors.ts';
+import { AppError, LacNonPretError, MartsIllisiblesError, ParametreInvalideError, RessourceInconnueError, TerritoireInconnuError } from '../errors.ts';
 import type { ErreurReponse, SourcesReponse } from '../model/api-types.ts';
 import { isCodeValide, isNiveau, normaliserRecherche, type Niveau } from '../model/niveaux.ts';
 import { createCacheLru } from './cache-lru.ts';
@@ -205,6 +205,12 @@ export function createApiRouter(
       }
       if (error instanceof LacNonPretError) {
         journal({ niveau: 'warn', correlationId, code: error.code, message: error.message });
+        return json(503, { erreur: { code: error.code, message: error.message } }, correlationId);
+      }
+      if (error instanceof MartsIllisiblesError) {
+        // the operator's problem, logged with its cause; the client is told the service is down
+        const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+        journal({ niveau: 'error', correlationId, code: error.code, cle: error.cle, message: error.message, cause });
         return json(503, { erreur: { code: error.code, message: error.message } }, correlationId);
       }
       // An engine or I/O failure: logged once here, with its cause; the client gets no internals.
