@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createApi } from '../../functions/src/core/api/service.ts';
 import type { ManifesteMarts } from '../../functions/src/core/marts/manifeste.ts';
 import type { ErreurReponse } from '../../functions/src/core/model/api-types.ts';
+import { calculerMarts, martsAJour } from '../../functions/src/core/marts/compute.ts';
 import { appelGet } from '../helpers/api.ts';
-import { empreinteDossier, runtimeTemporaire } from '../helpers/lac.ts';
+import { empreinteDossier, runtimeLacPartage, runtimeTemporaire } from '../helpers/lac.ts';
 
 // A mart the manifest names but that cannot be read (truncated, damaged, deleted): every route
 // answers 503 naming the mart and the remedy, logs the cause, never a 500 nor a local path; and
@@ -39,7 +40,7 @@ async function verifierIllisible(cle: string, cause: RegExp): Promise<void> {
     expect(r.status, url).toBe(503);
     const { erreur } = JSON.parse(r.body) as ErreurReponse;
     expect(erreur.code).toBe('marts_illisibles');
-    expect(erreur.message).toBe(`Les données calculées sont illisibles (${cle}) : le service reprendra après un nouveau calcul complet (npm run compute -- --force).`);
+    expect(erreur.message).toBe(`Les données calculées sont illisibles (${cle}) : le service reprendra après un nouveau calcul (npm run compute), qui refait les fichiers altérés.`);
     // no local path leaves the server
     expect(r.body).not.toContain(lac.dir);
   }
@@ -85,5 +86,51 @@ describe('a mart named by the manifest that cannot be read', () => {
     const cle = manifeste.marts.perimetresCls!.cle;
     await writeFile(path.join(lac.lakeDir, cle), 'code;libelle\nCLS;x\n');
     await verifierIllisible(cle, /./);
+  });
+});
+
+describe('the next compute', () => {
+  it('makes again the files damaged since they were written (without --force), and the API serves again', async () => {
+    // the whole shared lake (inputs and marts): the compute reads the inputs
+    await rm(path.join(lac.lakeDir, 'marts'), { recursive: true });
+    await cp(inject('lacPartage').lakeDir, lac.lakeDir, { recursive: true });
+    // a copy has other mtimes, hence other local ETags: the manifest takes the copy's, as if written here
+    const etag = async (cle: string) => (await lac.runtime.storage.head(cle))!.etag;
+    const m = manifeste.marts;
+    for (const f of [m.territoires, m.perimetresCls!, m.secretsCommunes!, ...Object.values(m.indicateurs), ...Object.values(manifeste.harmonisations)]) f.etag = await etag(f.cle);
+    await writeFile(path.join(lac.lakeDir, 'marts', 'manifest.json'), JSON.stringify(manifeste));
+    expect(await martsAJour(lac.runtime)).toBe(true);
+    const indicateur = manifeste.marts.indicateurs['taux-pauvrete']!.cle;
+    const [harmonisee] = Object.values(manifeste.harmonisations).filter((h) => h.dataset === 'filosofi-disp');
+    await truncate(path.join(lac.lakeDir, indicateur), 1000);
+    await truncate(path.join(lac.lakeDir, harmonisee!.cle), 1000);
+    const entrees = await empreinteDossier(path.join(lac.lakeDir, 'lake'));
+    expect(await martsAJour(lac.runtime)).toBe(false);
+    const api = createApi(lac.runtime, { journal: () => {} });
+    expect((await appelGet(api, ROUTES[1]!)).status).toBe(503);
+
+    const r = await calculerMarts(lac.runtime);
+    expect(r.statut).toBe('calcule');
+    // the damaged harmonisation made again (the others reused), the inputs untouched
+    const refaite = r.manifeste.harmonisations[Object.keys(manifeste.harmonisations).find((k) => manifeste.harmonisations[k] === harmonisee)!]!;
+    expect(refaite.lignes).toBe(harmonisee!.lignes);
+    expect(refaite.etag).not.toBe(harmonisee!.etag);
+    const autres = Object.entries(manifeste.harmonisations).filter(([, h]) => h !== harmonisee);
+    for (const [k, h] of autres) expect(r.manifeste.harmonisations[k]!.etag, k).toBe(h.etag);
+    expect(await empreinteDossier(path.join(lac.lakeDir, 'lake'))).toEqual(entrees);
+    expect(await martsAJour(lac.runtime)).toBe(true);
+    const valeurs = await appelGet(api, ROUTES[1]!);
+    expect(valeurs.status).toBe(200);
+    // the same answer as on the shared lake (values to 1e-9: parallel sums may change the last bits)
+    const partage = await runtimeLacPartage(inject('lacPartage').lakeDir);
+    try {
+      type V = { valeurs: Array<{ code: string; statut: string; valeur: number | null }> };
+      const attendu = JSON.parse((await appelGet(createApi(partage.runtime, { journal: () => {} }), ROUTES[1]!)).body) as V;
+      const obtenu = JSON.parse(valeurs.body) as V;
+      expect(obtenu.valeurs.map((v) => [v.code, v.statut])).toEqual(attendu.valeurs.map((v) => [v.code, v.statut]));
+      obtenu.valeurs.forEach((v, i) => expect(Math.abs((v.valeur ?? 0) - (attendu.valeurs[i]!.valeur ?? 0)), v.code).toBeLessThan(1e-9));
+    } finally {
+      await partage.nettoyer();
+    }
   });
 });

@@ -94,7 +94,7 @@ export class MartsIllisiblesError extends AppError {
   constructor(cle: string | null, options: { cause: unknown }) {
     super(
       'marts_illisibles',
-      `Les données calculées sont illisibles${cle === null ? '' : ` (${cle})`} : le service reprendra après un nouveau calcul complet (npm run compute -- --force).`,
+      `Les données calculées sont illisibles${cle === null ? '' : ` (${cle})`} : le service reprendra après un nouveau calcul (npm run compute), qui refait les fichiers altérés.`,
       options,
     );
     this.cle = cle;

@@ -116,16 +116,35 @@ async function planifier(runtime: Runtime): Promise<Plan> {
   return { populations, mouvements, empreinteTerritoires, harmonisations, publies, compositionsEpci, estimations, cls, empreinteIndicateurs };
 }
 
-function estAJour(manifeste: ManifesteMarts | null, plan: Plan): manifeste is ManifesteMarts {
+function estAJour(manifeste: ManifesteMarts | null, plan: Plan, alteres: ReadonlySet<string>): manifeste is ManifesteMarts {
   if (!manifeste || manifeste.versionMarts !== VERSION_MARTS || manifeste.empreinteTerritoires !== plan.empreinteTerritoires) return false;
-  if (manifeste.empreinteIndicateurs !== plan.empreinteIndicateurs) return false;
+  if (manifeste.empreinteIndicateurs !== plan.empreinteIndicateurs || alteres.size > 0) return false;
   const faites = manifeste.harmonisations ?? {};
   return plan.harmonisations.length === Object.keys(faites).length && plan.harmonisations.every((h) => faites[h.cle]?.empreinte === h.empreinte);
 }
 
+/**
+ * The files a manifest names (marts and harmonised measures) that are absent or no longer the
+ * object written (another ETag: truncated, damaged, replaced): they are made again, whatever the
+ * fingerprints say. One HEAD each (a stat locally).
+ */
+async function fichiersAlteres(runtime: Runtime, manifeste: ManifesteMarts | null): Promise<Set<string>> {
+  const alteres = new Set<string>();
+  if (!manifeste) return alteres;
+  const { territoires, indicateurs, perimetresCls, secretsCommunes } = manifeste.marts;
+  const ecrits = [territoires, perimetresCls, secretsCommunes, ...Object.values(indicateurs ?? {}), ...Object.values(manifeste.harmonisations ?? {})];
+  await Promise.all(
+    ecrits.map(async (f) => {
+      if (f && (await runtime.storage.head(f.cle))?.etag !== f.etag) alteres.add(f.cle);
+    }),
+  );
+  return alteres;
+}
+
 export async function martsAJour(runtime: Runtime): Promise<boolean> {
   try {
-    return estAJour(await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS), await planifier(runtime));
+    const manifeste = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
+    return estAJour(manifeste, await planifier(runtime), await fichiersAlteres(runtime, manifeste));
   } catch {
     return false;
   }
@@ -139,7 +158,8 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
   const plan = await planifier(runtime);
   const precedent = await getJson<ManifesteMarts>(runtime.storage, CLE_MANIFESTE_MARTS);
   // force: everything again; forceIndicateurs: the indicators again, harmonised measures reused
-  if (!options.force && !options.forceIndicateurs && estAJour(precedent, plan)) return { statut: 'inchange', manifeste: precedent };
+  const alteres = await fichiersAlteres(runtime, precedent);
+  if (!options.force && !options.forceIndicateurs && estAJour(precedent, plan, alteres)) return { statut: 'inchange', manifeste: precedent };
   const { populations, mouvements } = plan;
   const referentiel = chargerReferentiel();
   const cogSource = populations.cogSource ?? MILLESIME_COG_COURANT;
@@ -160,7 +180,9 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
     // (each in its own session: one's TypeScript passage overlaps the other's DuckDB work).
     const harmonisations: Record<string, Harmonisation & { empreinte: string }> = {};
     const aFaire = plan.harmonisations.filter((h) => {
-      const deja = options.force ? undefined : precedent?.harmonisations?.[h.cle];
+      // (a harmonised file damaged since it was written is made again)
+      const faite = options.force ? undefined : precedent?.harmonisations?.[h.cle];
+      const deja = faite && !alteres.has(faite.cle) ? faite : undefined;
       if (deja?.empreinte === h.empreinte) harmonisations[h.cle] = deja;
       return deja?.empreinte !== h.empreinte;
     });
