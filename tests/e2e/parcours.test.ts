@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
+import type { ProfilReponse, TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
+import { comparaison, formatValeur, intervalle, RAISONS_STATUT, remarques } from '../../web/src/lib/profil.ts';
 import { formatNombre } from '../../functions/src/core/model/format.ts';
 import { preparerLac } from '../../functions/src/cli/prepare.ts';
 import { loadConfig } from '../../functions/src/core/config.ts';
@@ -136,7 +137,7 @@ describe('parcours', () => {
     expect(ticks).toContain(`100\u202f000`);
 
     // The table alternative: every commune of the EPCI.
-    const tableau = page.locator('table');
+    const tableau = page.locator('section[aria-labelledby="titre-communes"] table');
     expect(await tableau.locator('caption').textContent()).toContain('Saint-Étienne Métropole');
     expect(await tableau.locator('tbody tr').count()).toBe(communes.total);
     expect(await tableau.locator('tbody tr').first().textContent()).toContain('Saint-Étienne');
@@ -152,9 +153,59 @@ describe('parcours', () => {
     await page.goto(`${server.url}/territoires/cls/CLS-78-VGP`, { waitUntil: 'networkidle' });
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(attendu.libelle);
     expect(await page.getByTestId('population').textContent()).toBe(formatNombre(attendu.population.valeur));
-    const tableau = page.locator('table');
+    const tableau = page.locator('section[aria-labelledby="titre-communes"] table');
     expect(await tableau.locator('tbody tr').count()).toBe(communes.total);
     expect(await tableau.locator('tbody tr').first().textContent()).toContain(communes.communes[0]!.libelle);
+    expect(erreursPage).toEqual([]);
+  });
+
+  it('shows the indicators of an EPCI by portrait and theme, with intervals, approximations and comparisons, as the API gives them', async () => {
+    const profil = await api<ProfilReponse>('/api/territoires/epci/200046977/profil');
+    const tous = profil.portraits.flatMap((p) => p.themes.flatMap((t) => t.indicateurs));
+    const chomage = tous.find((i) => i.indicateur === 'taux-chomage')!;
+    const pauvrete = tous.find((i) => i.indicateur === 'taux-pauvrete')!;
+    expect(chomage.valeur).toEqual(expect.any(Number));
+    expect(pauvrete.approximation).not.toBeNull();
+
+    await page.goto(`${server.url}/territoires/epci/200046977`, { waitUntil: 'networkidle' });
+    const section = page.locator('section[aria-labelledby="titre-indicateurs"]');
+    await section.locator('h3').first().waitFor();
+    expect(await section.locator('h3').allTextContents()).toEqual(profil.portraits.map((p) => p.libelle));
+    // every indicator with a value or a reason is a row, in the API's order; the others are named below
+    const lignes = await section.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-indicateur')));
+    expect(lignes).toEqual(tous.filter((i) => i.statut !== 'non_disponible').map((i) => i.indicateur));
+    const indisponibles = tous.filter((i) => i.statut === 'non_disponible');
+    expect(indisponibles.length).toBeGreaterThan(0);
+    expect((await section.locator('.indisponibles').allTextContents()).join(' ')).toContain(indisponibles[0]!.libelleCourt);
+
+    // the unemployment rate: value, interval, and the three comparisons worded from the API's flags
+    const ligne = section.locator('tr[data-indicateur="taux-chomage"]');
+    expect(await ligne.getByTestId('valeur').textContent()).toBe(formatValeur(chomage.valeur, chomage));
+    expect(await ligne.textContent()).toContain(intervalle(chomage)!);
+    for (const [cle, drapeau] of [['departement', chomage.drapeau_departement], ['region', chomage.drapeau_region], ['france', chomage.drapeau_france]] as const) {
+      expect(await ligne.getByTestId(`comparaison-${cle}`).textContent(), cle).toBe(comparaison(drapeau)!.texte);
+    }
+    // an approximated perimeter value says so
+    expect(await section.locator('tr[data-indicateur="taux-pauvrete"]').textContent()).toContain(remarques(pauvrete)[0]!);
+    // the CSV of the same profile
+    const href = await section.getByTestId('profil-csv').getAttribute('href');
+    expect(href).toBe('/api/territoires/epci/200046977/profil?format=csv');
+    const csv = await fetch(server.url + href!);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    await page.screenshot({ path: path.join(SORTIE, 'territoire-indicateurs.png'), fullPage: true });
+    expect(erreursPage).toEqual([]);
+  });
+
+  it("says why a commune's value is not shown (INSEE secrecy), never a number", async () => {
+    const profil = await api<ProfilReponse>('/api/territoires/commune/01001/profil');
+    const pauvrete = profil.portraits.flatMap((p) => p.themes.flatMap((t) => t.indicateurs)).find((i) => i.indicateur === 'taux-pauvrete')!;
+    expect([pauvrete.statut, pauvrete.valeur]).toEqual(['secret', null]);
+    await page.goto(`${server.url}/territoires/commune/01001`, { waitUntil: 'networkidle' });
+    const ligne = page.locator('tr[data-indicateur="taux-pauvrete"]');
+    await ligne.waitFor();
+    expect(await ligne.getByTestId('raison').textContent()).toBe(RAISONS_STATUT.secret);
+    expect(await ligne.getByTestId('valeur').count()).toBe(0);
+    expect(await ligne.locator('[data-testid^="comparaison-"]').count()).toBe(0);
     expect(erreursPage).toEqual([]);
   });
 
@@ -195,6 +246,18 @@ describe('parcours', () => {
     await page.goto(`${server.url}/territoires/epci/244200770`, { waitUntil: 'networkidle' });
     await page.getByRole('heading', { level: 1, name: 'Service injoignable' }).waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('injoignable');
+  });
+
+  it('keeps the territory when only its indicators cannot be loaded, and says why', async () => {
+    // injected failure at the network edge: the profile request alone is dropped
+    await page.route('**/api/territoires/epci/244200770/profil', (route) => route.abort('connectionrefused'));
+    await page.goto(`${server.url}/territoires/epci/244200770`, { waitUntil: 'networkidle' });
+    await page.getByTestId('population').waitFor();
+    const alerte = page.locator('section[aria-labelledby="titre-indicateurs"] [role="alert"]');
+    await alerte.waitFor();
+    expect(await alerte.textContent()).toContain("Les indicateurs n'ont pas pu être chargés : Le service de données est injoignable");
+    expect(await page.locator('section[aria-labelledby="titre-communes"] tbody tr').count()).toBeGreaterThan(0);
+    expect(erreursPage).toEqual([]);
   });
 
   it('offers a skip link to the main content as the first focusable element', async () => {

@@ -6,6 +6,7 @@
 import type {
   CommunesReponse,
   ErreurReponse,
+  ProfilReponse,
   RechercheReponse,
   SourcesReponse,
   TerritoireReponse,
@@ -75,6 +76,16 @@ export function rechercherTerritoires(fetchFn: Fetch, q: string, signal?: AbortS
 /** `GET /api/territoires/{niveau}/{code}` */
 export function chargerTerritoire(fetchFn: Fetch, niveau: Niveau, code: string): Promise<TerritoireReponse> {
   return getJson<TerritoireReponse>(fetchFn, cheminTerritoire(niveau, code));
+}
+
+/** `GET /api/territoires/{niveau}/{code}/profil` — every indicator, grouped by portrait and theme, with its comparisons. */
+export function chargerProfil(fetchFn: Fetch, niveau: Niveau, code: string): Promise<ProfilReponse> {
+  return getJson<ProfilReponse>(fetchFn, `${cheminTerritoire(niveau, code)}/profil`);
+}
+
+/** The same profile as a CSV file (`;`, UTF-8 with BOM, French decimals), for a download link. */
+export function urlProfilCsv(niveau: Niveau, code: string): string {
+  return `${cheminTerritoire(niveau, code)}/profil?format=csv`;
 }
 
 /** Size of one page of `/communes`; the API may answer with fewer rows (it then sets `limite`). */

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import type { CommunesReponse } from '@sante-territoires/functions/core/model/api-types.ts';
+import type { CommunesReponse, ProfilReponse } from '@sante-territoires/functions/core/model/api-types.ts';
 import { isNiveau, type Niveau } from '@sante-territoires/functions/core/model/niveaux.ts';
-import { ApiError, MESSAGE_RESEAU, chargerCommunes, chargerTerritoire } from '#lib/api.ts';
+import { ApiError, MESSAGE_RESEAU, chargerCommunes, chargerProfil, chargerTerritoire } from '#lib/api.ts';
 import type { PageLoad } from './$types';
 
 // Any territory can be deep-linked: the page is rendered in the browser from the 200.html fallback.
@@ -23,6 +23,10 @@ export type ChargementCommunes =
   | { ok: true; reponse: CommunesReponse; listees: number }
   | { ok: false; message: string }
   | null;
+
+export type ChargementProfil = { ok: true; reponse: ProfilReponse } | { ok: false; message: string };
+
+const messageDe = (e: unknown): string => (e instanceof ApiError ? e.message : MESSAGE_RESEAU);
 
 function versErreurPage(e: unknown): never {
   if (e instanceof ApiError) {
@@ -47,11 +51,14 @@ export const load: PageLoad = async ({ params, fetch }) => {
       ? Promise.resolve(null)
       : chargerCommunes(fetch, niveau, code, maximum).then(
           (reponse): ChargementCommunes => ({ ok: true, reponse, listees: maximum }),
-          (e: unknown): ChargementCommunes => ({
-            ok: false,
-            message: e instanceof ApiError ? e.message : MESSAGE_RESEAU,
-          }),
+          (e: unknown): ChargementCommunes => ({ ok: false, message: messageDe(e) }),
         );
+  // the indicators: not awaited (a commune's profile is computed on demand), shown when they
+  // come; a failure is shown in their section, the rest of the page stays
+  const profilPromise: Promise<ChargementProfil> = chargerProfil(fetch, niveau, code).then(
+    (reponse): ChargementProfil => ({ ok: true, reponse }),
+    (e: unknown): ChargementProfil => ({ ok: false, message: messageDe(e) }),
+  );
   const territoire = await chargerTerritoire(fetch, niveau, code).catch(versErreurPage);
-  return { territoire, communes: await communesPromise };
+  return { territoire, communes: await communesPromise, profil: profilPromise };
 };

@@ -1,0 +1,95 @@
+/**
+ * Wording of a territory's indicator profile (`GET /api/territoires/{niveau}/{code}/profil`):
+ * values in French format with their unit, why a value is missing, how it was obtained, and what
+ * each comparison with the département, the région and France says. Pure and browser-safe.
+ */
+import type { Drapeau, IndicateurProfil, StatutIndicateur } from '@sante-territoires/functions/core/model/api-types.ts';
+import { formatNombre, formatPourcentage } from '@sante-territoires/functions/core/model/format.ts';
+
+/** A value in the indicator's unit: `17,4 %`, `24 389`, `6,7`; an en dash when absent. */
+export function formatValeur(valeur: number | null, indicateur: Pick<IndicateurProfil, 'unite' | 'decimales'>): string {
+  return indicateur.unite === '%' ? formatPourcentage(valeur, indicateur.decimales) : formatNombre(valeur, indicateur.decimales);
+}
+
+/** The unit shown beside the label (none for a percentage: the value carries its sign). */
+export function uniteAffichee(indicateur: Pick<IndicateurProfil, 'unite'>): string | null {
+  return indicateur.unite === '%' || indicateur.unite.trim() === '' ? null : indicateur.unite;
+}
+
+/** The 95 % interval of a value, `IC 95 % : 13,2 – 13,4`, or null when it has none. */
+export function intervalle(indicateur: Pick<IndicateurProfil, 'ic_bas' | 'ic_haut' | 'unite' | 'decimales'>): string | null {
+  if (indicateur.ic_bas === null || indicateur.ic_haut === null) return null;
+  return `IC 95\u00a0%\u00a0: ${formatValeur(indicateur.ic_bas, indicateur)} – ${formatValeur(indicateur.ic_haut, indicateur)}`;
+}
+
+/** Why a value is not shown, by its `statut` (the API never sends a value under secrecy). */
+export const RAISONS_STATUT: Readonly<Record<StatutIndicateur, string>> = {
+  ok: 'valeur absente',
+  partiel: 'valeur absente',
+  masque: 'masqué : de 1 à 10 événements (secret statistique)',
+  masque_secondaire: 'masqué pour protéger une valeur voisine (secret secondaire)',
+  secret: 'secret statistique de l’Insee',
+  absent: 'absent des données sources',
+  non_disponible: 'non disponible à ce niveau',
+  non_agrege: 'non calculable pour ce périmètre (valeur non additive)',
+  denominateur_nul: 'non calculable : dénominateur nul',
+  non_calculable: 'non calculable',
+  donnees_incoherentes: 'données sources incohérentes',
+  non_publie: 'non publié par le producteur',
+};
+
+/** How the value was obtained, when the user must know it (approximation, coverage, few events). */
+export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut' | 'approximation' | 'couverture' | 'fiabilite'>): string[] {
+  if (indicateur.valeur === null) return [];
+  const out: string[] = [];
+  if (indicateur.approximation !== null) out.push(libelleApproximation(indicateur.approximation));
+  if (indicateur.statut === 'partiel') {
+    out.push(
+      indicateur.couverture === null
+        ? 'couverture partielle des communes'
+        : `calculé sur ${formatPourcentage(Math.min(indicateur.couverture * 100, 99.9), 1)} de la population`,
+    );
+  }
+  if (indicateur.fiabilite === 'petits_effectifs') out.push('petits effectifs : à interpréter avec prudence');
+  return out;
+}
+
+const APPROXIMATIONS: Readonly<Record<string, string>> = {
+  'moyenne-ponderee-personnes': 'approché : moyenne des communes pondérée par les personnes',
+  'moyenne-ponderee-menages': 'approché : moyenne des communes pondérée par les ménages',
+  'moyenne-ponderee-population-standardisee': 'approché : moyenne des communes pondérée par la population standardisée (méthode DREES)',
+};
+
+export function libelleApproximation(approximation: string): string {
+  return APPROXIMATIONS[approximation] ?? 'valeur approchée (non publiée pour ce périmètre)';
+}
+
+/** What a comparison flag says, and whether it is good news for the territory. */
+export interface Comparaison {
+  texte: string;
+  ton: 'favorable' | 'defavorable' | 'neutre';
+}
+
+const COMPARAISONS: Readonly<Record<Drapeau, Comparaison>> = {
+  similar: { texte: 'pas d’écart significatif', ton: 'neutre' },
+  higher_worse: { texte: 'plus élevé · défavorable', ton: 'defavorable' },
+  higher_better: { texte: 'plus élevé · favorable', ton: 'favorable' },
+  lower_better: { texte: 'plus bas · favorable', ton: 'favorable' },
+  lower_worse: { texte: 'plus bas · défavorable', ton: 'defavorable' },
+  higher: { texte: 'plus élevé', ton: 'neutre' },
+  lower: { texte: 'plus bas', ton: 'neutre' },
+  not_computable: { texte: 'écart non testable', ton: 'neutre' },
+};
+
+/** Null when no test was made (a published value without counts, say). */
+export function comparaison(drapeau: Drapeau | null): Comparaison | null {
+  return drapeau === null ? null : COMPARAISONS[drapeau];
+}
+
+/** The indicators of a theme split into those with a value (or a reason shown in the row) and those not available at this level. */
+export function repartir(indicateurs: readonly IndicateurProfil[]): { affiches: IndicateurProfil[]; indisponibles: IndicateurProfil[] } {
+  const affiches: IndicateurProfil[] = [];
+  const indisponibles: IndicateurProfil[] = [];
+  for (const i of indicateurs) (i.statut === 'non_disponible' ? indisponibles : affiches).push(i);
+  return { affiches, indisponibles };
+}
