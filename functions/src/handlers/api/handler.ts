@@ -22,7 +22,8 @@ let api: ReturnType<typeof createApi> | null = null;
 export const MAX_CORPS_LAMBDA = 6 * 1024 * 1024 - 64 * 1024;
 
 export async function handler(event: ApiGatewayV2Event): Promise<ApiGatewayV2Result> {
-  if (!api) api = createApi(await runtimeLambda(), { ttlMs: 10_000, journal: log });
+  // 1 GiB function, 600 MB of it for DuckDB: 32 MiB of cached answers besides the profiles
+  if (!api) api = createApi(await runtimeLambda(), { ttlMs: 10_000, journal: log, capaciteCacheReponses: 32 * 1024 * 1024 });
   // API Gateway v2 gives header names in lower case, repeated headers joined with commas
   const entetes = event.headers ?? {};
   const r = await api({
