@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProfilReponse, TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
+import type { ProfilReponse, SeriesReponse, TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
 import { comparaison, formatValeur, intervalle, RAISONS_STATUT, remarques } from '../../web/src/lib/profil.ts';
 import { formatNombre } from '../../functions/src/core/model/format.ts';
 import { preparerLac } from '../../functions/src/cli/prepare.ts';
@@ -192,7 +192,22 @@ describe('parcours', () => {
     expect(href).toBe('/api/territoires/epci/200046977/profil?format=csv');
     const csv = await fetch(server.url + href!);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    // the periods of one indicator, for the territory and its references: a chart and its table
+    const series = await api<SeriesReponse>('/api/territoires/epci/200046977/series?indicateur=taux-pauvrete');
+    const bouton = section.locator('tr[data-indicateur="taux-pauvrete"] button');
+    expect(await bouton.getAttribute('aria-expanded')).toBe('false');
+    await bouton.click();
+    expect(await bouton.getAttribute('aria-expanded')).toBe('true');
+    const evolution = section.getByTestId('evolution');
+    await evolution.locator('svg[aria-label^="Évolution"]').waitFor();
+    expect(await evolution.locator('svg[aria-label^="Évolution"] [aria-label="line"] path').count()).toBe(series.series.length);
+    const periodes = series.series[0]!.valeurs.map((v) => v.periode);
+    expect(await evolution.locator('tbody th').allTextContents()).toEqual(periodes);
+    const derniere = series.series[0]!.valeurs.at(-1)!;
+    expect(await evolution.locator('tbody tr').last().locator('td').first().textContent()).toBe(formatValeur(derniere.valeur, pauvrete));
     await page.screenshot({ path: path.join(SORTIE, 'territoire-indicateurs.png'), fullPage: true });
+    await bouton.click();
+    expect(await evolution.count()).toBe(0);
     expect(erreursPage).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import type {
   ErreurReponse,
   ProfilReponse,
   RechercheReponse,
+  SeriesReponse,
   SourcesReponse,
   TerritoireReponse,
 } from '@sante-territoires/functions/core/model/api-types.ts';
@@ -81,6 +82,11 @@ export function chargerTerritoire(fetchFn: Fetch, niveau: Niveau, code: string):
 /** `GET /api/territoires/{niveau}/{code}/profil` — every indicator, grouped by portrait and theme, with its comparisons. */
 export function chargerProfil(fetchFn: Fetch, niveau: Niveau, code: string): Promise<ProfilReponse> {
   return getJson<ProfilReponse>(fetchFn, `${cheminTerritoire(niveau, code)}/profil`);
+}
+
+/** `GET /api/territoires/{niveau}/{code}/series?indicateur=` — every period of one indicator, with the references'. */
+export function chargerSeries(fetchFn: Fetch, niveau: Niveau, code: string, indicateur: string): Promise<SeriesReponse> {
+  return getJson<SeriesReponse>(fetchFn, `${cheminTerritoire(niveau, code)}/series?${new URLSearchParams({ indicateur })}`);
 }
 
 /** The same profile as a CSV file (`;`, UTF-8 with BOM, French decimals), for a download link. */

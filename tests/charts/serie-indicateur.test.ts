@@ -1,0 +1,87 @@
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import type { SeriesReponse, ValeurIndicateur } from '../../functions/src/core/model/api-types.ts';
+import { courbesSerie, nomSerie, periodesSerie, pointsSerie } from '../../web/src/lib/charts/serie-indicateur.ts';
+
+function nouveauDocument(): Document {
+  return parseHTML('<!doctype html><html lang="fr"><head></head><body></body></html>').document as unknown as Document;
+}
+
+/** A value of a series: the fields the chart reads, the rest null. */
+function v(periode: string, valeur: number | null, champs: Partial<ValeurIndicateur> = {}): { periode: string } & ValeurIndicateur {
+  return {
+    periode, valeur, ic_bas: null, ic_haut: null, methode_ic: null, statut: valeur === null ? 'secret' : 'partiel', numerateur: null, denominateur: null,
+    fiabilite: null, origine: 'calcule', approximation: null, couverture: null, departement_reference: null, valeur_departement: null,
+    drapeau_departement: null, p_departement: null, region_reference: null, valeur_region: null, drapeau_region: null, p_region: null,
+    valeur_france: null, drapeau_france: null, p_france: null, source: 'filosofi-cc', millesime: periode, ...champs,
+  };
+}
+
+// Poverty rate of Métropole de Lyon and its references, as the API computes it from data/
+// (values rounded to 4 decimals; the other fields of each value left out).
+const LYON: SeriesReponse = {
+  indicateur: 'taux-pauvrete',
+  territoire: { niveau: 'epci', code: '200046977', libelle: 'Métropole de Lyon' },
+  series: [
+    { role: 'territoire', niveau: 'epci', code: '200046977', libelle: 'Métropole de Lyon', valeurs: [v('2015', 16.0967), v('2019', 16.625), v('2020', 16.3983), v('2021', 17.4457)] },
+    { role: 'departement', niveau: 'departement', code: '69', libelle: 'Rhône', valeurs: [v('2015', 13.9539), v('2019', 15.6258), v('2020', 15.4529), v('2021', 16.464)] },
+    { role: 'region', niveau: 'region', code: '84', libelle: 'Auvergne-Rhône-Alpes', valeurs: [v('2015', 12.8075), v('2019', 14.9153), v('2020', 14.8397), v('2021', 15.5964)] },
+    { role: 'france', niveau: 'france', code: 'FR', libelle: 'France', valeurs: [v('2015', 17.1275), v('2019', 16.705), v('2020', 16.5422), v('2021', 17.284)] },
+  ],
+};
+
+/** The chart itself (with its legend, Plot wraps it in a figure beside the swatches' svgs). */
+const graphique = (figure: Element): Element => (figure.tagName.toLowerCase() === 'svg' ? figure : figure.querySelector('svg[aria-label]')!);
+
+const OPTIONS = { indicateur: 'Taux de pauvreté', unite: '%', decimales: 1, width: 640 };
+
+describe('courbesSerie', () => {
+  it('draws one line per series over the periods, the territory first, with a French legend and accessible text', () => {
+    const figure = courbesSerie(LYON, { ...OPTIONS, document: nouveauDocument() });
+    const svg = graphique(figure);
+    expect(svg.getAttribute('aria-label')).toBe('Évolution de « Taux de pauvreté » : Métropole de Lyon comparé à ses références');
+    const description = svg.getAttribute('aria-description') ?? '';
+    expect(description).toContain('(2015, 2019, 2020, 2021)');
+    expect(description).toContain('Métropole de Lyon, Rhône (département), Auvergne-Rhône-Alpes (région), France');
+    expect(description).toContain('Dernière valeur de Métropole de Lyon : 17,4 % en 2021.');
+    // 4 lines, 16 dots, the periods on the x axis, French decimals on the y axis
+    expect(svg.querySelectorAll('[aria-label="line"] path')).toHaveLength(4);
+    expect(svg.querySelectorAll('[aria-label="dot"] circle')).toHaveLength(16);
+    const ticksX = [...svg.querySelectorAll('[aria-label="x-axis tick label"] text')].map((n) => n.textContent);
+    expect(ticksX).toEqual(['2015', '2019', '2020', '2021']);
+    const ticksY = [...svg.querySelectorAll('[aria-label="y-axis tick label"] text')].map((n) => n.textContent ?? '');
+    expect(ticksY.length).toBeGreaterThan(2);
+    for (const t of ticksY) expect(t).toMatch(/^\d+,\d$/);
+    // the legend names the series (Plot draws it beside the chart)
+    expect(figure.textContent).toContain('Rhône (département)');
+    // the territory's line stands out: thicker and solid
+    const traits = [...svg.querySelectorAll('[aria-label="line"]')].map((g) => g.getAttribute('stroke-width'));
+    expect(traits[0]).toBe('3');
+  });
+
+  it('leaves out the periods without a value (secret, say) but keeps them on the axis; intervals as rules', () => {
+    // edge case no real series has in one place: a secret period and intervals (synthetic values)
+    const serie: SeriesReponse = {
+      ...LYON,
+      series: [
+        { ...LYON.series[0]!, valeurs: [v('2013-2018', 6.7, { ic_bas: 6.6, ic_haut: 6.8 }), v('2014-2019', null), v('2015-2020', 6.9, { ic_bas: 6.8, ic_haut: 7.0 })] },
+        { ...LYON.series[3]!, valeurs: [v('2013-2018', 8.8), v('2014-2019', 8.9), v('2015-2020', 9.1)] },
+      ],
+    };
+    expect(periodesSerie(serie)).toEqual(['2013-2018', '2014-2019', '2015-2020']);
+    expect(pointsSerie(serie).filter((p) => p.role === 'territoire').map((p) => p.periode)).toEqual(['2013-2018', '2015-2020']);
+    const figure = courbesSerie(serie, { ...OPTIONS, unite: '‰', document: nouveauDocument() });
+    const svg = graphique(figure);
+    expect(svg.querySelectorAll('[aria-label="dot"] circle')).toHaveLength(5);
+    expect(svg.querySelectorAll('[aria-label="rule"] line')).toHaveLength(2);
+    expect([...svg.querySelectorAll('[aria-label="x-axis tick label"] text')].map((n) => n.textContent)).toEqual(['2013-2018', '2014-2019', '2015-2020']);
+  });
+
+  it('says so when the territory has no value at all', () => {
+    const vide: SeriesReponse = { ...LYON, series: [{ ...LYON.series[0]!, valeurs: [v('2021', null)] }, LYON.series[3]!] };
+    const figure = courbesSerie(vide, { ...OPTIONS, document: nouveauDocument() });
+    const svg = graphique(figure);
+    expect(svg.getAttribute('aria-description')).toContain('Aucune valeur pour ce territoire.');
+    expect(nomSerie(LYON.series[2]!)).toBe('Auvergne-Rhône-Alpes (région)');
+  });
+});
