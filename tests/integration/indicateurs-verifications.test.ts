@@ -472,3 +472,22 @@ describe('inequalities between the communes of a real département (Yvelines)', 
     expect((erreur as ParametreInvalideError).parametre).toBe('niveau');
   });
 });
+
+describe('shape of the indicator marts', () => {
+  it('writes each indicator’s file sorted by level, code and period, one row per key (the API reads a territory as one range)', async () => {
+    const ids = Object.keys(manifeste.marts.indicateurs);
+    expect(ids.length).toBe(INDICATEURS.length);
+    for (const id of ids) {
+      const [r] = await q<{ n: number; desordre: number; doublons: number; autres: number }>(
+        `WITH a AS (SELECT indicateur, niveau, code, periode, file_row_number AS rang FROM read_parquet(${mart(id)}, file_row_number = true))
+         SELECT count(*)::INTEGER AS n,
+                count(*) FILTER (WHERE rang <> rang_trie)::INTEGER AS desordre,
+                (count(*) - count(DISTINCT (niveau, code, periode)))::INTEGER AS doublons,
+                count(*) FILTER (WHERE indicateur <> '${id}')::INTEGER AS autres
+         FROM (SELECT *, row_number() OVER (ORDER BY niveau, code, periode) - 1 AS rang_trie FROM a)`,
+      );
+      expect(r!.n, id).toBeGreaterThan(0);
+      expect([r!.desordre, r!.doublons, r!.autres], id).toEqual([0, 0, 0]);
+    }
+  });
+});

@@ -3,7 +3,7 @@
 -- the p-value is reported beside the flag), after secrecy (the resultats table is already masked).
 -- Inputs: resultats, valeurs_reference (the batch's département, région and France values), defs,
 -- references_territoires (niveau, code, code_departement, code_region).
--- Parameter: $indicateur.
+-- Every indicator of the batch at once (the engine writes each one's rows sorted).
 WITH r AS (
     SELECT
         r.*,
@@ -14,8 +14,6 @@ WITH r AS (
         CASE WHEN r.niveau <> 'france' THEN 'FR' END AS cle_france
     FROM resultats AS r
     LEFT JOIN references_territoires AS t ON t.niveau = r.niveau AND t.code = r.code
-    -- one indicator at a time
-    WHERE r.indicateur = $indicateur
 ),
 c AS (
     SELECT
@@ -51,12 +49,12 @@ c AS (
     FROM r
     JOIN defs AS d USING (indicateur)
     -- the département of a commune, an EPCI (its main one) or a CLS; none for a département itself
-    LEFT JOIN (SELECT * FROM valeurs_reference WHERE indicateur = $indicateur AND niveau = 'departement') AS rd
-        ON rd.periode = r.periode AND rd.code = r.cle_departement
-    LEFT JOIN (SELECT * FROM valeurs_reference WHERE indicateur = $indicateur AND niveau = 'region') AS rr
-        ON rr.periode = r.periode AND rr.code = r.cle_region
-    LEFT JOIN (SELECT * FROM valeurs_reference WHERE indicateur = $indicateur AND niveau = 'france') AS rf
-        ON rf.periode = r.periode AND rf.code = r.cle_france
+    LEFT JOIN (SELECT * FROM valeurs_reference WHERE niveau = 'departement') AS rd
+        ON rd.indicateur = r.indicateur AND rd.periode = r.periode AND rd.code = r.cle_departement
+    LEFT JOIN (SELECT * FROM valeurs_reference WHERE niveau = 'region') AS rr
+        ON rr.indicateur = r.indicateur AND rr.periode = r.periode AND rr.code = r.cle_region
+    LEFT JOIN (SELECT * FROM valeurs_reference WHERE niveau = 'france') AS rf
+        ON rf.indicateur = r.indicateur AND rf.periode = r.periode AND rf.code = r.cle_france
 ),
 t AS (
     SELECT c.*, t_erfc(z_departement) AS t_departement, t_erfc(z_region) AS t_region, t_erfc(z_france) AS t_france
@@ -68,7 +66,3 @@ SELECT
     p_depuis_t(t_region, z_region) AS p_region,
     p_depuis_t(t_france, z_france) AS p_france
 FROM t
-ORDER BY
-    niveau,
-    code,
-    periode

@@ -223,14 +223,17 @@ export async function executerMoteur(
     // reference values of the batch: départements, régions and France
     await s.run(`CREATE OR REPLACE TEMP TABLE valeurs_reference AS
         SELECT indicateur, periode, niveau, code, valeur FROM resultats WHERE niveau IN ('departement', 'region', 'france')`);
+    // the batch's rows with their comparisons, once; then one file per indicator
+    await s.run(`CREATE OR REPLACE TEMP TABLE sortie AS ${diffusionSql}`);
+    await s.run('DROP TABLE resultats');
     for (const id of lot) {
       // Each indicator's rows go to their own file, sorted by level, code and period: a
       // territory's rows are one small range of each file (profile, series), a level one range.
       const fichier = path.join(dossier, `${id}.parquet`);
-      await s.run(`COPY (${diffusionSql}) TO ${sqlPath(fichier)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`, { indicateur: id });
+      await s.run(`COPY (SELECT * FROM sortie WHERE indicateur = $indicateur ORDER BY niveau, code, periode) TO ${sqlPath(fichier)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`, { indicateur: id });
       fichiers.push({ indicateur: id, fichier, lignes: 0 });
     }
-    await s.run('DROP TABLE resultats');
+    await s.run('DROP TABLE sortie');
     await s.run('DROP TABLE valeurs_reference');
     await creerBriques();
     lot = [];
