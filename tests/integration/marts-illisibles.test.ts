@@ -40,12 +40,14 @@ async function verifierIllisible(cle: string, cause: RegExp): Promise<void> {
     expect(r.status, url).toBe(503);
     const { erreur } = JSON.parse(r.body) as ErreurReponse;
     expect(erreur.code).toBe('marts_illisibles');
-    expect(erreur.message).toBe(`Les données calculées sont illisibles (${cle}) : le service reprendra après un nouveau calcul (npm run compute), qui refait les fichiers altérés.`);
-    // no local path leaves the server
+    expect(erreur.message).toBe('Les données calculées sont illisibles : le service est indisponible jusqu’à leur prochain calcul.');
+    // neither a local path nor a lake key leaves the server
     expect(r.body).not.toContain(lac.dir);
+    expect(r.body).not.toContain('marts/');
   }
   expect(journal.length).toBe(ROUTES.length);
-  for (const e of journal) expect(e).toMatchObject({ niveau: 'error', code: 'marts_illisibles', cle, cause: expect.stringMatching(cause) });
+  // the operator's log names the mart, the remedy and the cause
+  for (const e of journal) expect(e).toMatchObject({ niveau: 'error', code: 'marts_illisibles', cle, remede: expect.stringContaining('npm run compute'), cause: expect.stringMatching(cause) });
 }
 
 describe('a mart named by the manifest that cannot be read', () => {
@@ -86,6 +88,24 @@ describe('a mart named by the manifest that cannot be read', () => {
     const cle = manifeste.marts.perimetresCls!.cle;
     await writeFile(path.join(lac.lakeDir, cle), 'code;libelle\nCLS;x\n');
     await verifierIllisible(cle, /./);
+  });
+});
+
+describe('a failure that names no mart (injected at the storage edge)', () => {
+  it('stays an internal error (500, logged with its cause), not « illisibles »; the next request is served', async () => {
+    const localPath = lac.runtime.storage.localPath.bind(lac.runtime.storage);
+    let pannes = 1;
+    lac.runtime.storage.localPath = async (cle: string) => {
+      if (pannes-- > 0) throw new Error('read ECONNRESET');
+      return localPath(cle);
+    };
+    const journal: Array<Record<string, unknown>> = [];
+    const api = createApi(lac.runtime, { journal: (e) => journal.push(e) });
+    const r = await appelGet(api, ROUTES[1]!);
+    expect(r.status).toBe(500);
+    expect((JSON.parse(r.body) as ErreurReponse).erreur.code).toBe('erreur_interne');
+    expect(journal).toMatchObject([{ niveau: 'error', code: 'erreur_interne', message: 'read ECONNRESET' }]);
+    expect((await appelGet(api, ROUTES[1]!)).status).toBe(200);
   });
 });
 

@@ -180,5 +180,11 @@ describe('the cache (second chance)', () => {
     c.set('g', 'xxx');
     c.clear();
     expect([c.taille, c.charge]).toEqual([0, 0]);
+    // a weight that is no number is not kept, and leaves the total a number
+    const n = createCacheLru<number>(10, (v) => v);
+    n.set('a', Number.NaN);
+    n.set('b', Number.POSITIVE_INFINITY);
+    n.set('c', 4);
+    expect([n.contient('a'), n.contient('b'), n.charge]).toEqual([false, false, 4]);
   });
 });

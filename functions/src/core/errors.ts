@@ -87,16 +87,13 @@ export class LacNonPretError extends AppError {
 
 /**
  * A mart the manifest names cannot be read (absent, truncated, damaged): 503 until marts are
- * written again. `cle` names it when the failure says which (else null); the cause is logged.
+ * written again. The client is told no more; `cle` (the mart) and `remede` are for the log.
  */
 export class MartsIllisiblesError extends AppError {
-  readonly cle: string | null;
-  constructor(cle: string | null, options: { cause: unknown }) {
-    super(
-      'marts_illisibles',
-      `Les données calculées sont illisibles${cle === null ? '' : ` (${cle})`} : le service reprendra après un nouveau calcul (npm run compute), qui refait les fichiers altérés.`,
-      options,
-    );
+  readonly cle: string;
+  readonly remede = 'npm run compute (refait les fichiers altérés ; dans AWS, la fonction de calcul)';
+  constructor(cle: string, options: { cause: unknown }) {
+    super('marts_illisibles', 'Les données calculées sont illisibles : le service est indisponible jusqu’à leur prochain calcul.', options);
     this.cle = cle;
   }
 }

@@ -52,8 +52,9 @@ export function createCacheLru<V>(capaciteDemandee: number, poids: (valeur: V) =
     set(cle, valeur) {
       retirer(cle);
       const p = Math.max(0, poids(valeur));
-      // heavier than the whole cache: never kept (it would evict everything, then itself)
-      if (p > capacite) return;
+      // heavier than the whole cache, or no weight at all: never kept (it would evict
+      // everything, then itself; a NaN would stop eviction)
+      if (!Number.isFinite(p) || p > capacite) return;
       entrees.set(cle, { valeur, vu: false, poids: p });
       charge += p;
       // ends: every pass removes an entry or unmarks one, and the new entry alone fits

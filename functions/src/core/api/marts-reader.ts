@@ -86,10 +86,12 @@ export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } 
       await chargerTables(runtime, chemins, cles);
       indicateurs = memes ?? (await lireIndicateurs(runtime, marts, fichiers));
     } catch (error) {
-      // a mart the manifest names but that cannot be read: named (by its file, or by its key)
+      // a mart the manifest names but that cannot be read, when the failure names it (by its
+      // file, or by its key); any other failure (network, disk, a bug) stays what it is
       const message = error instanceof Error ? error.message : String(error);
       const toutes = [cle, clePerimetres, secrets?.cle, ...Object.values(marts).map((m) => m.cle)].filter((c): c is string => typeof c === 'string');
-      const nommee = [...cles].find(([fichier]) => message.includes(fichier))?.[1] ?? toutes.find((c) => message.includes(c)) ?? null;
+      const nommee = [...cles].find(([fichier]) => message.includes(fichier))?.[1] ?? toutes.find((c) => message.includes(c));
+      if (nommee === undefined) throw error;
       throw new MartsIllisiblesError(nommee, { cause: error });
     }
     const etat: EtatMarts = {

@@ -210,7 +210,7 @@ export function createApiRouter(
       if (error instanceof MartsIllisiblesError) {
         // the operator's problem, logged with its cause; the client is told the service is down
         const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
-        journal({ niveau: 'error', correlationId, code: error.code, cle: error.cle, message: error.message, cause });
+        journal({ niveau: 'error', correlationId, code: error.code, cle: error.cle, remede: error.remede, message: error.message, cause });
         return json(503, { erreur: { code: error.code, message: error.message } }, correlationId);
       }
       // An engine or I/O failure: logged once here, with its cause; the client gets no internals.

@@ -8,5 +8,7 @@ import fragment from './membre-territoire.sql';
  */
 export function avecMembreTerritoire(sql: string, communesCls = 'SELECT code_commune FROM perimetres_cls WHERE code = $code'): string {
   if (!sql.includes('{{membre_territoire}}')) throw new Error('Requête sans {{membre_territoire}}');
-  return sql.replaceAll('{{membre_territoire}}', fragment.replace(/^\s*--.*$/gm, '').trim().replace('{{communes_cls}}', communesCls));
+  // (replacement functions: a `$` in the SQL is never read as a replacement pattern)
+  const test = fragment.replace(/^\s*--.*$/gm, '').trim().replace('{{communes_cls}}', () => communesCls);
+  return sql.replaceAll('{{membre_territoire}}', () => test);
 }
