@@ -39,11 +39,11 @@ describe('courbesSerie', () => {
   it('draws one line per series over the periods, the territory first, with a French legend and accessible text', () => {
     const figure = courbesSerie(LYON, { ...OPTIONS, document: nouveauDocument() });
     const svg = graphique(figure);
-    expect(svg.getAttribute('aria-label')).toBe('Évolution de « Taux de pauvreté » : Métropole de Lyon comparé à ses références');
+    expect(svg.getAttribute('aria-label')).toBe('Évolution de «\u00a0Taux de pauvreté\u00a0»\u00a0: Métropole de Lyon comparé à ses références');
     const description = svg.getAttribute('aria-description') ?? '';
     expect(description).toContain('(2015, 2019, 2020, 2021)');
     expect(description).toContain('Métropole de Lyon, Rhône (département), Auvergne-Rhône-Alpes (région), France');
-    expect(description).toContain('Dernière valeur de Métropole de Lyon : 17,4 % en 2021.');
+    expect(description).toContain('Dernière valeur de Métropole de Lyon\u00a0: 17,4\u00a0% en 2021.');
     // 4 lines, 16 dots, the periods on the x axis, French decimals on the y axis
     expect(svg.querySelectorAll('[aria-label="line"] path')).toHaveLength(4);
     expect(svg.querySelectorAll('[aria-label="dot"] circle')).toHaveLength(16);
@@ -75,6 +75,17 @@ describe('courbesSerie', () => {
     expect(svg.querySelectorAll('[aria-label="dot"] circle')).toHaveLength(5);
     expect(svg.querySelectorAll('[aria-label="rule"] line')).toHaveLength(2);
     expect([...svg.querySelectorAll('[aria-label="x-axis tick label"] text')].map((n) => n.textContent)).toEqual(['2013-2018', '2014-2019', '2015-2020']);
+  });
+
+  it('orders periods as the API does (by last year, then first year), points too, whatever the order received', () => {
+    // synthetic periods of different lengths (no real series mixes them)
+    const serie: SeriesReponse = { ...LYON, series: [{ ...LYON.series[0]!, valeurs: [v('2015-2019', 2), v('2010-2020', 3), v('2014', 1)] }] };
+    expect(periodesSerie(serie)).toEqual(['2014', '2015-2019', '2010-2020']);
+    expect(pointsSerie(serie).map((p) => p.valeur)).toEqual([1, 2, 3]);
+    // no unit: no empty label
+    const figure = courbesSerie(serie, { ...OPTIONS, unite: ' ', document: nouveauDocument() });
+    expect(graphique(figure).querySelector('[aria-label="y-axis label"]')).toBeNull();
+    expect(graphique(figure).getAttribute('aria-description')).toContain('\u00a0: 3,0 en 2010-2020.');
   });
 
   it('says so when the territory has no value at all', () => {

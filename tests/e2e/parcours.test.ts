@@ -102,6 +102,28 @@ describe('parcours', () => {
     expect(erreursPage).toEqual([]);
   });
 
+  it('stays on the territory clicked while a search was still pending (the pending search does not bring the user back)', async () => {
+    await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+    const champ = page.getByLabel('Rechercher un territoire');
+    await champ.fill('saint etienne');
+    const lien = page.getByRole('link', { name: 'Saint-Étienne', exact: true });
+    await lien.waitFor();
+    // the territory answers slowly (latency injected at the network edge): the navigation is
+    // still under way when the pending search's delay ends
+    await page.route('**/api/territoires/commune/42218', async (route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    });
+    // one more character: a search is now pending (250 ms); the result is clicked at once
+    await champ.press('e');
+    await lien.click();
+    await page.getByRole('heading', { level: 1, name: /Saint-Étienne/ }).waitFor();
+    // longer than the pending delay: still there
+    await page.waitForTimeout(600);
+    expect(new URL(page.url()).pathname).toBe('/territoires/commune/42218');
+    expect(erreursPage).toEqual([]);
+  });
+
   it("shows an EPCI's communes as a bar chart and a table, and saves a screenshot", async () => {
     const resultats = await api<{ resultats: Array<{ niveau: string; code: string; libelle: string }> }>(
       '/api/territoires?q=saint%20etienne%20metropole',
@@ -270,7 +292,7 @@ describe('parcours', () => {
     await page.getByTestId('population').waitFor();
     const alerte = page.locator('section[aria-labelledby="titre-indicateurs"] [role="alert"]');
     await alerte.waitFor();
-    expect(await alerte.textContent()).toContain("Les indicateurs n'ont pas pu être chargés : Le service de données est injoignable");
+    expect(await alerte.textContent()).toContain("Les indicateurs n'ont pas pu être chargés\u00a0: Le service de données est injoignable");
     expect(await page.locator('section[aria-labelledby="titre-communes"] tbody tr').count()).toBeGreaterThan(0);
     expect(erreursPage).toEqual([]);
   });

@@ -42,19 +42,19 @@ describe('why a value is missing, and how one was obtained', () => {
     const statuts: StatutIndicateur[] = ['ok', 'partiel', 'masque', 'masque_secondaire', 'secret', 'absent', 'non_disponible', 'non_agrege', 'denominateur_nul', 'non_calculable', 'donnees_incoherentes', 'non_publie'];
     for (const s of statuts) expect(RAISONS_STATUT[s], s).toMatch(/^[a-zéèêâ]/);
     expect(Object.keys(RAISONS_STATUT).sort()).toEqual([...statuts].sort());
-    expect(RAISONS_STATUT.masque).toBe('masqué : de 1 à 10 événements (secret statistique)');
+    expect(RAISONS_STATUT.masque).toBe('masqué\u00a0: de 1 à 10 événements (secret statistique)');
     expect(RAISONS_STATUT.secret).toBe('secret statistique de l’Insee');
   });
 
   it('says when a value is approximated, covers part of the population, or rests on few events', () => {
     expect(remarques(indicateur({ valeur: 17.4, statut: 'partiel', approximation: 'moyenne-ponderee-personnes', couverture: 0.97335 }))).toEqual([
-      'approché : moyenne des communes pondérée par les personnes',
+      'approché\u00a0: moyenne des communes pondérée par les personnes',
       'calculé sur 97,3\u00a0% de la population',
     ]);
     // never « 100 % » for a partial value
     expect(remarques(indicateur({ valeur: 1, statut: 'partiel', couverture: 0.99996 }))).toEqual(['calculé sur 99,9\u00a0% de la population']);
     expect(remarques(indicateur({ valeur: 1, statut: 'partiel', couverture: null }))).toEqual(['couverture partielle des communes']);
-    expect(remarques(indicateur({ valeur: 12, fiabilite: 'petits_effectifs' }))).toEqual(['petits effectifs : à interpréter avec prudence']);
+    expect(remarques(indicateur({ valeur: 12, fiabilite: 'petits_effectifs' }))).toEqual(['petits effectifs\u00a0: à interpréter avec prudence']);
     expect(remarques(indicateur({ valeur: 12 }))).toEqual([]);
     // no value: the reason says it all
     expect(remarques(indicateur({ valeur: null, statut: 'secret', approximation: 'moyenne-ponderee-personnes' }))).toEqual([]);

@@ -26,13 +26,13 @@ export function intervalle(indicateur: Pick<IndicateurProfil, 'ic_bas' | 'ic_hau
 export const RAISONS_STATUT: Readonly<Record<StatutIndicateur, string>> = {
   ok: 'valeur absente',
   partiel: 'valeur absente',
-  masque: 'masqué : de 1 à 10 événements (secret statistique)',
+  masque: 'masqué\u00a0: de 1 à 10 événements (secret statistique)',
   masque_secondaire: 'masqué pour protéger une valeur voisine (secret secondaire)',
   secret: 'secret statistique de l’Insee',
   absent: 'absent des données sources',
   non_disponible: 'non disponible à ce niveau',
   non_agrege: 'non calculable pour ce périmètre (valeur non additive)',
-  denominateur_nul: 'non calculable : dénominateur nul',
+  denominateur_nul: 'non calculable\u00a0: dénominateur nul',
   non_calculable: 'non calculable',
   donnees_incoherentes: 'données sources incohérentes',
   non_publie: 'non publié par le producteur',
@@ -50,14 +50,14 @@ export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut'
         : `calculé sur ${formatPourcentage(Math.min(indicateur.couverture * 100, 99.9), 1)} de la population`,
     );
   }
-  if (indicateur.fiabilite === 'petits_effectifs') out.push('petits effectifs : à interpréter avec prudence');
+  if (indicateur.fiabilite === 'petits_effectifs') out.push('petits effectifs\u00a0: à interpréter avec prudence');
   return out;
 }
 
 const APPROXIMATIONS: Readonly<Record<string, string>> = {
-  'moyenne-ponderee-personnes': 'approché : moyenne des communes pondérée par les personnes',
-  'moyenne-ponderee-menages': 'approché : moyenne des communes pondérée par les ménages',
-  'moyenne-ponderee-population-standardisee': 'approché : moyenne des communes pondérée par la population standardisée (méthode DREES)',
+  'moyenne-ponderee-personnes': 'approché\u00a0: moyenne des communes pondérée par les personnes',
+  'moyenne-ponderee-menages': 'approché\u00a0: moyenne des communes pondérée par les ménages',
+  'moyenne-ponderee-population-standardisee': 'approché\u00a0: moyenne des communes pondérée par la population standardisée (méthode DREES)',
 };
 
 export function libelleApproximation(approximation: string): string {

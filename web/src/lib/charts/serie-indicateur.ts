@@ -6,6 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import type { SeriesReponse } from '@sante-territoires/functions/core/model/api-types.ts';
 import { formatNombre } from '@sante-territoires/functions/core/model/format.ts';
+import { comparerPeriodes } from '@sante-territoires/functions/core/model/periodes.ts';
 
 type Role = SeriesReponse['series'][number]['role'];
 
@@ -28,22 +29,22 @@ export function nomSerie(s: SeriesReponse['series'][number]): string {
   return `${s.libelle}${SUFFIXES[s.role]}`;
 }
 
-/** The points drawn: every period with a value, in the API's order (oldest first). */
+/** The points drawn: every period with a value, oldest first within each series. */
 export function pointsSerie(r: SeriesReponse): PointSerie[] {
   return r.series.flatMap((s) =>
-    s.valeurs.flatMap((v) =>
-      v.valeur === null || !Number.isFinite(v.valeur) ? [] : [{ role: s.role, nom: nomSerie(s), periode: v.periode, valeur: v.valeur, ic_bas: v.ic_bas, ic_haut: v.ic_haut }],
-    ),
+    s.valeurs
+      .flatMap((v) =>
+        v.valeur === null || !Number.isFinite(v.valeur) ? [] : [{ role: s.role, nom: nomSerie(s), periode: v.periode, valeur: v.valeur, ic_bas: v.ic_bas, ic_haut: v.ic_haut }],
+      )
+      .sort((a, b) => comparerPeriodes(a.periode, b.periode)),
   );
 }
 
-/** Every period of any series, oldest first. */
+/** Every period of any series, oldest first (by last year, then first year, as everywhere). */
 export function periodesSerie(r: SeriesReponse): string[] {
   const vues = new Set<string>();
   for (const s of r.series) for (const v of s.valeurs) vues.add(v.periode);
-  // by end year, then as text: « 2013-2018 » ends in 2018
-  const fin = (p: string) => Number(/(\d{4})$/.exec(p)?.[1] ?? 0);
-  return [...vues].sort((a, b) => fin(a) - fin(b) || a.localeCompare(b));
+  return [...vues].sort(comparerPeriodes);
 }
 
 export interface OptionsCourbes {
@@ -62,12 +63,13 @@ export function courbesSerie(r: SeriesReponse, options: OptionsCourbes): SVGSVGE
   const noms = new Map(r.series.map((s) => [s.role, nomSerie(s)]));
   const width = Math.max(280, Math.round(options.width ?? 640));
   const valeur = (v: number) => formatNombre(v, options.decimales);
+  const unite = options.unite.trim();
   const territoire = r.series.find((s) => s.role === 'territoire');
   const derniers = points.filter((p) => p.role === 'territoire');
   const dernier = derniers[derniers.length - 1];
   const description = [
-    `Courbes de l’indicateur par période (${periodes.join(', ')}) : ${roles.map((role) => noms.get(role)).join(', ')}.`,
-    dernier ? `Dernière valeur de ${territoire?.libelle ?? 'ce territoire'} : ${valeur(dernier.valeur)} ${options.unite} en ${dernier.periode}.` : 'Aucune valeur pour ce territoire.',
+    `Courbes de l’indicateur par période (${periodes.join(', ')})\u00a0: ${roles.map((role) => noms.get(role)).join(', ')}.`,
+    dernier ? `Dernière valeur de ${territoire?.libelle ?? 'ce territoire'}\u00a0: ${[valeur(dernier.valeur), unite].filter(Boolean).join('\u00a0')} en ${dernier.periode}.` : 'Aucune valeur pour ce territoire.',
     'Les valeurs sont reprises dans le tableau qui suit.',
   ].join(' ');
   const intervalles = derniers.filter((p) => p.ic_bas !== null && p.ic_haut !== null);
@@ -79,10 +81,10 @@ export function courbesSerie(r: SeriesReponse, options: OptionsCourbes): SVGSVGE
     marginRight: 24,
     marginBottom: 36,
     style: { fontSize: '12px', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
-    ariaLabel: `Évolution de « ${options.indicateur} » : ${territoire?.libelle ?? ''} comparé à ses références`,
+    ariaLabel: `Évolution de «\u00a0${options.indicateur}\u00a0»\u00a0: ${territoire?.libelle ?? ''} comparé à ses références`,
     ariaDescription: description,
     x: { type: 'point', domain: periodes, label: null, padding: 0.3 },
-    y: { grid: true, nice: true, label: `↑ ${options.unite}`, tickFormat: (d: number) => valeur(d) },
+    y: { grid: true, nice: true, label: unite === '' ? null : `↑ ${unite}`, tickFormat: (d: number) => valeur(d) },
     color: { type: 'ordinal', domain: roles, range: roles.map((role) => COULEURS[role]), legend: true, tickFormat: (role: Role) => noms.get(role) ?? role },
     marks: [
       Plot.ruleX(intervalles, { x: 'periode', y1: 'ic_bas', y2: 'ic_haut', stroke: 'role', strokeWidth: 2, strokeOpacity: 0.5 }),
@@ -92,7 +94,7 @@ export function courbesSerie(r: SeriesReponse, options: OptionsCourbes): SVGSVGE
           { x: 'periode', y: 'valeur', stroke: 'role', strokeWidth: role === 'territoire' ? 3 : 1.5, strokeDasharray: TIRETS[role] },
         ),
       ),
-      Plot.dot(points, { x: 'periode', y: 'valeur', fill: 'role', r: 3, title: (p: PointSerie) => `${p.nom}, ${p.periode} : ${valeur(p.valeur)}` }),
+      Plot.dot(points, { x: 'periode', y: 'valeur', fill: 'role', r: 3, title: (p: PointSerie) => `${p.nom}, ${p.periode}\u00a0: ${valeur(p.valeur)}` }),
     ],
   });
 }
