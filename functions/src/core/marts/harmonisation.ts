@@ -83,9 +83,7 @@ export async function harmoniser(
   await s.run('CREATE OR REPLACE TEMP TABLE variables (variable VARCHAR, additive INTEGER)');
   await s.append('variables', (version.variables ?? []).map((v) => [v.id, v.additive ? 1 : 0]));
   const sortie = path.join(args.workDir, `${args.dataset}-${args.cleVersion.replace(/[^a-z0-9-]/gi, '_')}.parquet`);
-  // LZ4, not zstd: these files are the engine's own cache (8.6 M rows for data/), written at each
-  // complete recompute and read at each recompute; LZ4 writes them ~20 % faster, 1.3 times larger
-  await s.run(`COPY (${harmonisationSql}) TO ${sqlPath(sortie)} (FORMAT parquet, COMPRESSION lz4)`);
+  await s.run(`COPY (${harmonisationSql}) TO ${sqlPath(sortie)} (FORMAT parquet, COMPRESSION zstd)`);
   const [compte] = await s.all<{ n: number; na: number; partiels: number }>(
     `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE statut = 'non_agrege')::INTEGER AS na, count(*) FILTER (WHERE statut = 'partiel')::INTEGER AS partiels FROM read_parquet(${sqlPath(sortie)})`,
   );
