@@ -1,5 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
+import { valeurVide } from '../../functions/src/core/api/valeurs.ts';
 import type { SeriesReponse, ValeurIndicateur } from '../../functions/src/core/model/api-types.ts';
 import { courbesSerie, nomSerie, periodesSerie, pointsSerie } from '../../web/src/lib/charts/serie-indicateur.ts';
 
@@ -9,12 +10,7 @@ function nouveauDocument(): Document {
 
 /** A value of a series: the fields the chart reads, the rest null. */
 function v(periode: string, valeur: number | null, champs: Partial<ValeurIndicateur> = {}): { periode: string } & ValeurIndicateur {
-  return {
-    periode, valeur, ic_bas: null, ic_haut: null, methode_ic: null, statut: valeur === null ? 'secret' : 'partiel', numerateur: null, denominateur: null,
-    fiabilite: null, origine: 'calcule', approximation: null, couverture: null, departement_reference: null, valeur_departement: null,
-    drapeau_departement: null, p_departement: null, region_reference: null, valeur_region: null, drapeau_region: null, p_region: null,
-    valeur_france: null, drapeau_france: null, p_france: null, source: 'filosofi-cc', millesime: periode, ...champs,
-  };
+  return { ...valeurVide(valeur === null ? 'secret' : 'partiel'), periode, valeur, origine: 'calcule', source: 'filosofi-cc', millesime: periode, ...champs };
 }
 
 // Poverty rate of Métropole de Lyon and its references, as the API computes it from data/

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApi } from '../../functions/src/core/api/service.ts';
 import type { CommunesIndicateurReponse, CommunesReponse, ErreurReponse, ProfilReponse, TerritoireReponse, ValeursReponse } from '../../functions/src/core/model/api-types.ts';
 import { normaliserRecherche } from '../../functions/src/core/model/niveaux.ts';
-import { DATA } from '../helpers/chemins.ts';
+import { lireRegistreCls } from '../helpers/registre-cls.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
 import { appelGet, lireJson } from '../helpers/api.ts';
 
@@ -17,12 +15,7 @@ const appel = (url: string) => appelGet(api, url);
 const get = <T>(url: string): Promise<T> => lireJson<T>(api, url);
 
 /** The registry sample as written in data/: perimeter members by CLS and version. */
-const registre = readFileSync(path.join(DATA, 'registre-cls', 'registre-cls.csv'), 'utf-8')
-  .trim()
-  .split(/\r?\n/)
-  .slice(1)
-  .map((l) => l.split(';'))
-  .map(([code, libelle, , , version, , , , type, membre]) => ({ code: code!, libelle: libelle!, version: Number(version), type: type!, membre: membre! }));
+const registre = lireRegistreCls();
 
 beforeAll(async () => {
   ctx = await runtimeLacPartage(inject('lacPartage').lakeDir);

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApi } from '../../functions/src/core/api/service.ts';
 import type { CommunesReponse, ErreurReponse, RechercheReponse, TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
 import { normaliserRecherche } from '../../functions/src/core/model/niveaux.ts';
-import { DATA } from '../helpers/chemins.ts';
+import { lireRegistreCls } from '../helpers/registre-cls.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
 
 // The territory search finds CLS perimeters (lake prepared from data/, whose CLS registry is an
@@ -22,16 +20,7 @@ const chercher = async (requete: string): Promise<RechercheReponse['resultats']>
 const q = (texte: string, autres = '') => `q=${encodeURIComponent(texte)}${autres}`;
 
 /** The perimeters of the registry sample (data/registre-cls), name and latest version. */
-const perimetres = [
-  ...new Map(
-    readFileSync(path.join(DATA, 'registre-cls', 'registre-cls.csv'), 'utf-8')
-      .trim()
-      .split(/\r?\n/)
-      .slice(1)
-      .map((l) => l.split(';'))
-      .map(([code, libelle]) => [code!, libelle!] as const),
-  ),
-].map(([code, libelle]) => ({ code, libelle }));
+const perimetres = [...new Map(lireRegistreCls().map((l) => [l.code, l.libelle] as const))].map(([code, libelle]) => ({ code, libelle }));
 
 beforeAll(async () => {
   ctx = await runtimeLacPartage(inject('lacPartage').lakeDir);

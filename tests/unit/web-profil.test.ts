@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { valeurVide } from '../../functions/src/core/api/valeurs.ts';
 import type { Drapeau, IndicateurProfil, StatutIndicateur } from '../../functions/src/core/model/api-types.ts';
 import { comparaison, formatValeur, intervalle, libelleApproximation, RAISONS_STATUT, remarques, repartir, uniteAffichee } from '../../web/src/lib/profil.ts';
 
@@ -7,14 +8,7 @@ import { comparaison, formatValeur, intervalle, libelleApproximation, RAISONS_ST
 
 /** An indicator of a profile: the fields the wording reads, the rest null. */
 function indicateur(champs: Partial<IndicateurProfil>): IndicateurProfil {
-  return {
-    indicateur: 'x', libelle: 'X', libelleCourt: 'X', unite: '%', decimales: 1, polarite: 'neutral', synthetique: false, periode: '2021',
-    valeur: null, ic_bas: null, ic_haut: null, methode_ic: null, statut: 'ok', numerateur: null, denominateur: null, fiabilite: null,
-    origine: null, approximation: null, couverture: null, departement_reference: null, valeur_departement: null, drapeau_departement: null,
-    p_departement: null, region_reference: null, valeur_region: null, drapeau_region: null, p_region: null, valeur_france: null,
-    drapeau_france: null, p_france: null, source: null, millesime: null,
-    ...champs,
-  };
+  return { ...valeurVide('ok'), indicateur: 'x', libelle: 'X', libelleCourt: 'X', unite: '%', decimales: 1, polarite: 'neutral', synthetique: false, periode: '2021', ...champs };
 }
 
 describe('values and intervals', () => {
