@@ -122,6 +122,27 @@ export async function benchApi(dataDir: string, args: string[]): Promise<void> {
         `  processeur par réponse : serveur ${parReponse(cpuServeur.user + cpuServeur.system)} µs (dont noyau ${parReponse(cpuServeur.system)} µs), client ${parReponse(r.cpu.user + r.cpu.system)} µs (fil principal de chacun)`,
       );
       if (r.messages.length > 0) console.log(`  premières erreurs : ${r.messages.join(' ; ')}`);
+
+      // Large answers read from the marts (kept ready to send after their first request): one
+      // indicator for every commune, in JSON (gzip) and in CSV; first request, then 20 more.
+      for (const [libelle, chemin, enTetes] of [
+        ['valeurs de toutes les communes, JSON gzip', '/api/indicateurs/taux-pauvrete/valeurs?niveau=commune', { 'accept-encoding': 'gzip' }],
+        ['valeurs de toutes les communes, CSV', '/api/indicateurs/taux-pauvrete/valeurs?niveau=commune&format=csv', {}],
+      ] as const) {
+        const premiere = await requete(agent, `${server.url}${chemin}`, enTetes);
+        if (premiere.status !== 200) throw new Error(`${chemin} : ${premiere.status}`);
+        const suivantes: number[] = [];
+        let caches = 0;
+        for (let i = 0; i < 20; i++) {
+          const s = await requete(agent, `${server.url}${chemin}`, enTetes);
+          if (s.status !== 200 || s.longueur !== premiere.longueur) throw new Error(`${chemin} : réponse différente (${s.status}, ${s.longueur} octets)`);
+          suivantes.push(s.ms);
+          if (s.cache === 'hit') caches += 1;
+        }
+        console.log(
+          `Grande réponse (${libelle}, ${nombre(premiere.longueur / 1024, 0)} Kio reçus) : première demande ${nombre(premiere.ms, 0)} ms (${premiere.cache}), 20 suivantes ${resume(suivantes)} (${caches} en cache)`,
+        );
+      }
       console.log(`Mémoire : pic RSS ${nombre(process.resourceUsage().maxRSS / 1024, 0)} Mio`);
     } finally {
       await server.close();
