@@ -3,6 +3,7 @@ import { FormatInconnuError } from '../../functions/src/core/errors.ts';
 import { entreeSource } from '../../functions/src/core/sources/adapter.ts';
 import { ADAPTATEURS, detecterFormat } from '../../functions/src/core/sources/registry.ts';
 import { cleRaw, PREFIXE_DEPOT } from '../../functions/src/core/storage/keys.ts';
+import { INDICATEURS } from '../../functions/src/core/indicateurs/registry.ts';
 
 describe('source adapters registry', () => {
   it('has unique kebab-case ids whose raw copies never land under the upload prefix (no trigger loop)', () => {
@@ -20,5 +21,21 @@ describe('source adapters registry', () => {
     expect(detecterFormat(entreeSource('y', new TextEncoder().encode('"MOD","DATE_EFF","TYPECOM_AV","COM_AV","TNCC_AV","NCC_AV","NCCENR_AV","LIBELLE_AV","TYPECOM_AP","COM_AP","TNCC_AP","NCC_AP","NCCENR_AP","LIBELLE_AP"'))).id).toBe('cog-mouvements');
     expect(() => detecterFormat(entreeSource('FILO2019_DISP_COM.csv', new TextEncoder().encode('CODGEO;LIBGEO;NBMEN19')))).toThrow(FormatInconnuError);
     expect(() => detecterFormat(entreeSource('FILO2019_DISP_COM.csv', new TextEncoder().encode('CODGEO;LIBGEO;NBMEN19')))).toThrow(/Formats connus : populations-legales \(Populations légales des communes\), cog-mouvements/);
+  });
+});
+
+describe('indicator registry: family requetes', () => {
+  it('name every mesures variable their parameters read (the engine filters the scan on them)', () => {
+    const familles = INDICATEURS.flatMap((i) => i.requetes.filter((r) => r.famille).map((r) => ({ id: i.definition.id, r })));
+    expect(new Set(familles.map((f) => f.r.famille))).toEqual(new Set(['valeurs-communales', 'combinaison']));
+    for (const { id, r } of familles) {
+      const p = r.parametres;
+      const lues =
+        r.famille === 'combinaison'
+          ? [...(p.num_termes as string[]), ...(p.den_termes as string[])].map((t) => t.slice(0, t.indexOf('@')))
+          : [p.variable as string];
+      expect(lues.length, id).toBeGreaterThan(0);
+      expect([...(r.variables ?? [])].sort(), id).toEqual([...new Set(lues)].sort());
+    }
   });
 });

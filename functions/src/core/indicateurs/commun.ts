@@ -26,5 +26,6 @@ export function valeursCommunales(args: { datasets: string[]; variable: string; 
     sql: valeursCommunalesSql,
     parametres: { datasets: args.datasets, variable: args.variable, liste_poids: args.poids.join(SEPARATEUR_POIDS) },
     famille: 'valeurs-communales',
+    variables: [args.variable],
   };
 }

@@ -96,9 +96,18 @@ function typeSql(valeur: ParametreSql): string {
 }
 
 /** Runs the requetes of several indicators of one family as one query (see RequeteIndicateur.famille). */
-async function executerFamille(s: Session, sql: string, lignes: ReadonlyArray<{ indicateur: string; parametres: Record<string, ParametreSql> }>): Promise<void> {
+async function executerFamille(
+  s: Session,
+  sql: string,
+  lignes: ReadonlyArray<{ indicateur: string; parametres: Record<string, ParametreSql>; variables: readonly string[] | undefined }>,
+): Promise<void> {
   const [premiere] = lignes;
   if (!premiere) return;
+  const variables = new Set<string>();
+  for (const l of lignes) {
+    if (!l.variables || l.variables.length === 0) throw new Error(`Famille de requêtes : variables lues absentes pour ${l.indicateur}`);
+    for (const v of l.variables) variables.add(v);
+  }
   const noms = Object.keys(premiere.parametres);
   const colonnes = ['indicateur VARCHAR', ...noms.map((n) => `${n} ${typeSql(premiere.parametres[n]!)}`)];
   await s.run(`CREATE OR REPLACE TEMP TABLE requetes_lot (${colonnes.join(', ')})`);
@@ -112,7 +121,7 @@ async function executerFamille(s: Session, sql: string, lignes: ReadonlyArray<{ 
     }
     await s.run(`INSERT INTO requetes_lot VALUES ($indicateur, ${noms.map((n) => `$${n}::${typeSql(l.parametres[n]!)}`).join(', ')})`, valeurs);
   }
-  await s.run(`INSERT INTO briques ${sql}`);
+  await s.run(`INSERT INTO briques ${sql}`, { variables: listValue([...variables].sort()) });
 }
 
 export interface FichierIndicateur {
@@ -181,14 +190,14 @@ export async function executerMoteur(
   let lot: string[] = [];
   await creerBriques();
   // family requetes waiting to run as one query: famille → SQL and one parameter row per indicator
-  const enAttente = new Map<string, { sql: string; lignes: Array<{ indicateur: string; parametres: Record<string, ParametreSql> }> }>();
+  const enAttente = new Map<string, { sql: string; lignes: Array<{ indicateur: string; parametres: Record<string, ParametreSql>; variables: readonly string[] | undefined }> }>();
   const familles = (i: number) => new Set((INDICATEURS[i]?.requetes ?? []).flatMap((r) => (r.famille ? [r.famille] : [])));
   for (const [rang, { definition, requetes }] of INDICATEURS.entries()) {
     let t = performance.now();
     for (const r of requetes) {
       if (r.famille) {
         const f = enAttente.get(r.famille) ?? { sql: r.sql, lignes: [] };
-        f.lignes.push({ indicateur: definition.id, parametres: r.parametres });
+        f.lignes.push({ indicateur: definition.id, parametres: r.parametres, variables: r.variables });
         enAttente.set(r.famille, f);
         continue;
       }

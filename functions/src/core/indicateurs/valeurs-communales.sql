@@ -15,6 +15,8 @@ WITH v AS (
     FROM mesures AS m
     JOIN requetes_lot AS q ON q.variable = m.variable
     WHERE list_contains(q.datasets, m.dataset)
+        -- the batch's variables, filtered in the scan (see RequeteIndicateur.variables)
+        AND list_contains($variables, m.variable)
 ),
 premiers AS (
     -- one dataset per indicator and period: the preferred one among those that have it

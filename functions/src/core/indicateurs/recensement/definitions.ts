@@ -17,6 +17,8 @@ function combinaison(periode: string, num: { termes: string[]; coefs: number[] }
   return {
     sql: combinaisonSql,
     parametres: { dataset: 'comparateur', periode, num_termes: num.termes, num_coefs: num.coefs, den_termes: den.termes, den_coefs: den.coefs },
+    famille: 'combinaison',
+    variables: [...new Set([...num.termes, ...den.termes].map((t) => t.split('@')[0]!))],
   };
 }
 
