@@ -251,10 +251,58 @@ describe('secrecy of health counts (methods.md §9)', () => {
     for (const id of SANTE) {
       const [r] = await q<{ n: number }>(
         `SELECT count(*)::INTEGER AS n FROM read_parquet(${mart(id)})
-         WHERE statut LIKE 'masque%' AND (valeur IS NOT NULL OR numerateur IS NOT NULL OR ic_bas IS NOT NULL OR ic_haut IS NOT NULL)`,
+         WHERE statut LIKE 'masque%' AND (valeur IS NOT NULL OR numerateur IS NOT NULL OR ic_bas IS NOT NULL OR ic_haut IS NOT NULL
+             -- the interval method (exact under 10, Byar from 10) and the reliability flag (under 20) would tell the count apart
+             OR methode_ic IS NOT NULL OR fiabilite IS NOT NULL)`,
       );
       expect({ id, n: r!.n }).toEqual({ id, n: 0 });
     }
+  });
+
+  it('never chooses a commune of 0 deaths as secondary mask (it would protect nothing)', async () => {
+    const m = lireJson<{ harmonisations: Record<string, { dataset: string; cle: string }> }>(path.join(lakeDir, 'marts', 'manifest.json'));
+    const comparateur = Object.values(m.harmonisations).filter((h) => h.dataset === 'comparateur');
+    expect(comparateur.length).toBe(1);
+    const lignes = await q<{ code: string; deces: number | null }>(`
+      WITH deces AS (
+          SELECT code_commune AS code, sum(valeur) AS deces
+          FROM read_parquet(${sqlPath(path.join(lakeDir, comparateur[0]!.cle))})
+          WHERE variable = 'deces' AND periode = '2013-2018' AND code_commune IS NOT NULL
+          GROUP BY ALL
+      )
+      SELECT t.code, d.deces
+      FROM read_parquet(${mart('taux-mortalite-brute')}) AS t
+      LEFT JOIN deces AS d USING (code)
+      WHERE t.niveau = 'commune' AND t.periode = '2013-2018' AND t.statut = 'masque_secondaire'
+      ORDER BY t.code`);
+    expect(lignes.length).toBeGreaterThan(100);
+    expect(lignes.filter((l) => l.deces === null || l.deces < 11)).toEqual([]);
+  });
+
+  it('masks the natural and migratory balances wherever the deaths are masked: births − natural balance would give them back', async () => {
+    const lies = INDICATEURS.filter((i) => i.definition.masqueAvec.includes('taux-mortalite-brute')).map((i) => i.definition.id).sort();
+    expect(lies).toEqual(['taux-variation-solde-migratoire', 'taux-variation-solde-naturel']);
+    for (const id of lies) {
+      const [r] = await q<{ masques: number; non_suivis: number; chiffres: number; complementaires: number }>(`
+        SELECT
+            count(*)::INTEGER AS masques,
+            count(*) FILTER (WHERE l.statut NOT LIKE 'masque%')::INTEGER AS non_suivis,
+            count(*) FILTER (WHERE l.valeur IS NOT NULL OR l.numerateur IS NOT NULL OR l.methode_ic IS NOT NULL)::INTEGER AS chiffres,
+            count(*) FILTER (WHERE l.statut = 'masque_complementaire')::INTEGER AS complementaires
+        FROM read_parquet(${mart('taux-mortalite-brute')}) AS d
+        JOIN read_parquet(${mart(id)}) AS l USING (niveau, code, periode)
+        WHERE d.statut LIKE 'masque%'`);
+      expect(r!.masques).toBeGreaterThan(1000);
+      expect({ id, non_suivis: r!.non_suivis, chiffres: r!.chiffres, complementaires: r!.complementaires }).toEqual({ id, non_suivis: 0, chiffres: 0, complementaires: r!.masques });
+    }
+    // the attack itself: a commune whose deaths are masked, with births and natural balance both served
+    const [attaque] = await q<{ n: number }>(`
+      SELECT count(*)::INTEGER AS n
+      FROM read_parquet(${mart('taux-mortalite-brute')}) AS d
+      JOIN read_parquet(${mart('taux-natalite')}) AS nat USING (niveau, code, periode)
+      JOIN read_parquet(${mart('taux-variation-solde-naturel')}) AS sn USING (niveau, code, periode)
+      WHERE d.statut LIKE 'masque%' AND nat.numerateur IS NOT NULL AND sn.numerateur IS NOT NULL`);
+    expect(attaque!.n).toBe(0);
   });
 
   it('shows no commune count from 1 to 10', async () => {

@@ -53,12 +53,24 @@ describe('CSV exports', () => {
 });
 
 describe('the secrecy guard', () => {
-  const ligne = (statut: string, numerateur: number | null) => ({ ...valeurVide('ok'), statut: statut as 'ok', valeur: 1.5, numerateur, ic_bas: 1, ic_haut: 2, p_france: 0.01, denominateur: 1000 });
+  const ligne = (statut: string, numerateur: number | null) => ({
+    ...valeurVide('ok'),
+    statut: statut as 'ok',
+    valeur: 1.5,
+    numerateur,
+    ic_bas: 1,
+    ic_haut: 2,
+    p_france: 0.01,
+    denominateur: 1000,
+    methode_ic: 'Byar',
+    fiabilite: 'petits_effectifs',
+  });
 
-  it('blanks masked and secret rows, whatever the mart holds', () => {
-    for (const statut of ['masque', 'masque_secondaire', 'secret']) {
-      expect(proteger(ligne(statut, 50), 'insee')).toMatchObject({ valeur: null, numerateur: null, ic_bas: null, ic_haut: null, p_france: null, denominateur: 1000, statut });
+  it('blanks masked and secret rows, whatever the mart holds, down to what tells a count apart (interval method, reliability)', () => {
+    for (const statut of ['masque', 'masque_secondaire', 'masque_complementaire', 'secret']) {
+      expect(proteger(ligne(statut, 50), 'insee')).toMatchObject({ valeur: null, numerateur: null, ic_bas: null, ic_haut: null, p_france: null, methode_ic: null, fiabilite: null, denominateur: 1000, statut });
     }
+    expect(proteger(ligne('ok', 50), 'insee')).toMatchObject({ valeur: 1.5, methode_ic: 'Byar', fiabilite: 'petits_effectifs' });
   });
 
   it('never serves 1 to 10 events of a health indicator', () => {

@@ -33,7 +33,7 @@ describe('values and intervals', () => {
 
 describe('why a value is missing, and how one was obtained', () => {
   it('has a French reason for every statut', () => {
-    const statuts: StatutIndicateur[] = ['ok', 'partiel', 'masque', 'masque_secondaire', 'secret', 'absent', 'non_disponible', 'non_agrege', 'denominateur_nul', 'non_calculable', 'donnees_incoherentes', 'non_publie'];
+    const statuts: StatutIndicateur[] = ['ok', 'partiel', 'masque', 'masque_secondaire', 'masque_complementaire', 'secret', 'absent', 'non_disponible', 'non_agrege', 'denominateur_nul', 'non_calculable', 'donnees_incoherentes', 'non_publie'];
     for (const s of statuts) expect(RAISONS_STATUT[s], s).toMatch(/^[a-zéèêâ]/);
     expect(Object.keys(RAISONS_STATUT).sort()).toEqual([...statuts].sort());
     expect(RAISONS_STATUT.masque).toBe('masqué\u00a0: de 1 à 10 événements (secret statistique)');

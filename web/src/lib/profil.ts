@@ -28,6 +28,7 @@ export const RAISONS_STATUT: Readonly<Record<StatutIndicateur, string>> = {
   partiel: 'valeur absente',
   masque: 'masqué\u00a0: de 1 à 10 événements (secret statistique)',
   masque_secondaire: 'masqué pour protéger une valeur voisine (secret secondaire)',
+  masque_complementaire: 'masqué : avec d’autres valeurs publiées, il redonnerait un nombre de décès masqué',
   secret: 'secret statistique de l’Insee',
   absent: 'absent des données sources',
   non_disponible: 'non disponible à ce niveau',

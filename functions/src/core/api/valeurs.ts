@@ -83,7 +83,7 @@ const STATUTS_SECRETS = /^(?:masque|secret)/;
 /**
  * Secrecy, once more at the edge. The engine already blanks masked and secret values; whatever
  * the mart holds, a row whose statut starts with `masque` or `secret` leaves without value,
- * numerator, interval or p-values, and for a `sante` indicator a numerator of 1 to 10 events
+ * numerator, interval, interval method, reliability flag or p-values, and for a `sante` indicator a numerator of 1 to 10 events
  * (a count the engine should have masked) is never served, nor what derives from it: the row
  * leaves as `masque`.
  */
@@ -96,6 +96,9 @@ export function proteger<T extends ValeurIndicateur>(ligne: T, secret: 'sante' |
     ligne.numerateur = null;
     ligne.ic_bas = null;
     ligne.ic_haut = null;
+    // the interval method (exact under 10 events) and the reliability flag (under 20) tell a count apart
+    ligne.methode_ic = null;
+    ligne.fiabilite = null;
     ligne.p_departement = null;
     ligne.p_region = null;
     ligne.p_france = null;

@@ -58,7 +58,7 @@ export async function preparerEtExecuter(
   sources: SourcesMoteur,
   dossier: string,
   options: OptionsMoteur = {},
-): Promise<{ lignes: number; etapes: EtapeMoteur[]; masquesSecondaires: number; cls: number; fichiers: FichierIndicateur[]; secrets: FichierSecrets }> {
+): Promise<{ lignes: number; etapes: EtapeMoteur[]; masquesSecondaires: number; masquesComplementaires: number; cls: number; fichiers: FichierIndicateur[]; secrets: FichierSecrets }> {
   const t0 = performance.now();
   await creerVueMesures(s, sources.harmonisations);
   await creerVuePublies(s, sources.publies);
@@ -121,5 +121,5 @@ export async function preparerEtExecuter(
   etapes.push(...moteur.etapes);
   const [{ cls } = { cls: 0 }] = await s.all<{ cls: number }>(`SELECT count(*)::INTEGER AS cls FROM territoires_connus WHERE niveau = 'cls'`);
   const lignes = moteur.fichiers.reduce((n, f) => n + f.lignes, 0);
-  return { lignes, etapes, masquesSecondaires: moteur.masquesSecondaires, cls, fichiers: moteur.fichiers, secrets: moteur.secrets };
+  return { lignes, etapes, masquesSecondaires: moteur.masquesSecondaires, masquesComplementaires: moteur.masquesComplementaires, cls, fichiers: moteur.fichiers, secrets: moteur.secrets };
 }

@@ -7,7 +7,7 @@ import { zForConfidence } from '../stats/distributions.ts';
 import agregationSql from './agregation.sql';
 import diffusionSql from './diffusion.sql';
 import { INDICATEURS } from './registry.ts';
-import type { ParametreSql } from './types.ts';
+import type { Indicateur, ParametreSql } from './types.ts';
 import resultatsSql from './resultats.sql';
 import secondaireSql from './secret-secondaire.sql';
 import secretsCommunesSql from './secrets-communes.sql';
@@ -83,6 +83,13 @@ export interface EtapeMoteur {
   ms: number;
 }
 
+/**
+ * The order indicators are computed in: the registry's, except that an indicator masked with
+ * others (`masqueAvec`) comes after every indicator, so that their masks are known (the registry
+ * refuses a `masqueAvec` that is itself masked with another).
+ */
+const ORDRE_MOTEUR: readonly Indicateur[] = [...INDICATEURS.filter((i) => i.definition.masqueAvec.length === 0), ...INDICATEURS.filter((i) => i.definition.masqueAvec.length > 0)];
+
 /** Bricks held before a batch is processed: bounds memory (one Filosofi indicator is ~250 k). */
 const BRIQUES_PAR_LOT = 1_200_000;
 
@@ -157,8 +164,12 @@ export async function executerMoteur(
   s: Session,
   dossier: string,
   options: OptionsMoteur = {},
-): Promise<{ etapes: EtapeMoteur[]; masquesSecondaires: number; fichiers: FichierIndicateur[]; secrets: FichierSecrets }> {
+): Promise<{ etapes: EtapeMoteur[]; masquesSecondaires: number; masquesComplementaires: number; fichiers: FichierIndicateur[]; secrets: FichierSecrets }> {
   await chargerMacros(s);
+  // health rows masked so far (all batches), and the indicators masked with them (masqueAvec)
+  await s.run('CREATE OR REPLACE TEMP TABLE masques_sante (indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR)');
+  await s.run('CREATE OR REPLACE TEMP TABLE masques_lies (indicateur VARCHAR, source VARCHAR)');
+  await s.append('masques_lies', ORDRE_MOTEUR.flatMap((i) => i.definition.masqueAvec.map((source) => [i.definition.id, source])));
   const agregation = agregationSql.replaceAll('{{compacter_secrets}}', options.compacterSecrets === false ? 'false' : 'true');
   await s.run(`CREATE OR REPLACE TEMP TABLE secrets_communes (
       indicateur VARCHAR, periode VARCHAR, methode VARCHAR, origine VARCHAR, comparable BOOLEAN, source VARCHAR, millesime VARCHAR, codes VARCHAR[])`);
@@ -178,6 +189,7 @@ export async function executerMoteur(
   const duree = { briques: 0, agregation: 0, valeurs: 0, secret: 0, comparaisons: 0 };
   const fichiers: FichierIndicateur[] = [];
   let masquesSecondaires = 0;
+  let masquesComplementaires = 0;
   const chrono = (etape: keyof typeof duree, depuis: number) => {
     duree[etape] += performance.now() - depuis;
     return performance.now();
@@ -191,8 +203,8 @@ export async function executerMoteur(
   await creerBriques();
   // family requetes waiting to run as one query: famille → SQL and one parameter row per indicator
   const enAttente = new Map<string, { sql: string; lignes: Array<{ indicateur: string; parametres: Record<string, ParametreSql>; variables: readonly string[] | undefined }> }>();
-  const familles = (i: number) => new Set((INDICATEURS[i]?.requetes ?? []).flatMap((r) => (r.famille ? [r.famille] : [])));
-  for (const [rang, { definition, requetes }] of INDICATEURS.entries()) {
+  const familles = (i: number) => new Set((ORDRE_MOTEUR[i]?.requetes ?? []).flatMap((r) => (r.famille ? [r.famille] : [])));
+  for (const [rang, { definition, requetes }] of ORDRE_MOTEUR.entries()) {
     let t = performance.now();
     for (const r of requetes) {
       if (r.famille) {
@@ -216,7 +228,7 @@ export async function executerMoteur(
     t = chrono('briques', t);
     if (enAttente.size > 0) continue;
     const [{ n } = { n: 0 }] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM briques');
-    if (n < BRIQUES_PAR_LOT && rang < INDICATEURS.length - 1) continue;
+    if (n < BRIQUES_PAR_LOT && rang < ORDRE_MOTEUR.length - 1) continue;
 
     // The batch, set-based: aggregation, values and intervals, secrecy, comparisons.
     await construireStandard(s);
@@ -227,7 +239,9 @@ export async function executerMoteur(
     await s.run(`CREATE OR REPLACE TEMP TABLE resultats AS ${resultatsSql}`, { z });
     await s.run('DROP TABLE agrege_territoires');
     t = chrono('valeurs', t);
-    masquesSecondaires += await appliquerSecret(s);
+    const masques = await appliquerSecret(s);
+    masquesSecondaires += masques.secondaires;
+    masquesComplementaires += masques.complementaires;
     t = chrono('secret', t);
     // reference values of the batch: départements, régions and France
     await s.run(`CREATE OR REPLACE TEMP TABLE valeurs_reference AS
@@ -267,7 +281,8 @@ export async function executerMoteur(
     { etape: 'secret', ms: duree.secret },
     { etape: 'comparaisons et écriture', ms: duree.comparaisons },
   ];
-  return { etapes, masquesSecondaires, fichiers, secrets };
+  await s.run('DROP TABLE masques_sante');
+  return { etapes, masquesSecondaires, masquesComplementaires, fichiers, secrets };
 }
 
 /** Exact Poisson limits of the small counts (O < 10) of the current indicator, once per distinct count. */
@@ -317,33 +332,55 @@ async function construireStandard(s: Session): Promise<void> {
 
 
 /**
+ * What a masked row loses: its value, count and interval, and whatever tells its count apart:
+ * the interval method (exact under 10 events, Byar from 10) and the reliability flag (under 20).
+ */
+const EFFACER = 'valeur = NULL, numerateur = NULL, ic_bas = NULL, ic_haut = NULL, variance = NULL, methode_ic = NULL, fiabilite = NULL';
+
+/**
  * Secrecy of health-outcome counts (methods.md §9, decision 3): counts 1 to 10 are masked with
  * their rate and interval; then secondary suppression: in every territory (EPCI, département,
  * région, CLS…) whose communes include exactly one masked commune, the unmasked commune with the
- * smallest count is masked too, so that no masked count can be recovered by subtraction from the
- * territory's total. Repeated until stable (a new mask may isolate one in another territory).
+ * smallest non-zero count is masked too, so that no masked count can be recovered by subtraction
+ * from the territory's total. Repeated until stable (a new mask may isolate one in another
+ * territory). Then complementary masks: an indicator whose count contains a health indicator's
+ * (`masqueAvec`: the natural balance holds the deaths) is masked wherever that one is, since the
+ * difference of two published counts (births − natural balance) would give the deaths back.
+ * Masked health rows are kept in `masques_sante` for the batches that follow.
  */
-export async function appliquerSecret(s: Session): Promise<number> {
+export async function appliquerSecret(s: Session): Promise<{ secondaires: number; complementaires: number }> {
   const [{ sante } = { sante: 0 }] = await s.all<{ sante: number }>(`SELECT count(*)::INTEGER AS sante FROM defs JOIN (SELECT DISTINCT indicateur FROM briques) USING (indicateur) WHERE secret = 'sante'`);
-  if (sante === 0) return 0;
-  await s.run(`UPDATE resultats
-    SET statut = 'masque', valeur = NULL, numerateur = NULL, ic_bas = NULL, ic_haut = NULL, variance = NULL
-    WHERE secret = 'sante'
-        AND methode IN ('taux', 'icm', 'taux-standardise')
-        -- 0 is shown; 1 to 10 are not
-        AND numerateur_brut > 0
-        AND numerateur_brut < 11`);
-  let total = 0;
-  for (let tour = 0; tour < 20; tour++) {
-    await s.run(`CREATE OR REPLACE TEMP TABLE a_masquer AS ${secondaireSql}`);
-    const [r] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM a_masquer');
-    if (!r || r.n === 0) break;
-    await s.run(`
-      UPDATE resultats AS r
-      SET statut = 'masque_secondaire', valeur = NULL, numerateur = NULL, ic_bas = NULL, ic_haut = NULL, variance = NULL
-      FROM a_masquer AS c
-      WHERE r.indicateur = c.indicateur AND r.periode = c.periode AND r.code = c.code AND r.niveau = 'commune'`);
-    total += r.n;
+  let secondaires = 0;
+  if (sante > 0) {
+    await s.run(`UPDATE resultats
+      SET statut = 'masque', ${EFFACER}
+      WHERE secret = 'sante'
+          AND methode IN ('taux', 'icm', 'taux-standardise')
+          -- 0 is shown; 1 to 10 are not
+          AND numerateur_brut > 0
+          AND numerateur_brut < 11`);
+    for (let tour = 0; tour < 20; tour++) {
+      await s.run(`CREATE OR REPLACE TEMP TABLE a_masquer AS ${secondaireSql}`);
+      const [r] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM a_masquer');
+      if (!r || r.n === 0) break;
+      await s.run(`
+        UPDATE resultats AS r
+        SET statut = 'masque_secondaire', ${EFFACER}
+        FROM a_masquer AS c
+        WHERE r.indicateur = c.indicateur AND r.periode = c.periode AND r.code = c.code AND r.niveau = 'commune'`);
+      secondaires += r.n;
+    }
+    await s.run(`INSERT INTO masques_sante SELECT indicateur, niveau, code, periode FROM resultats WHERE secret = 'sante' AND statut LIKE 'masque%'`);
   }
-  return total;
+  const [{ n: complementaires } = { n: 0 }] = await s.all<{ n: number }>(`
+    UPDATE resultats AS r
+    SET statut = 'masque_complementaire', ${EFFACER}
+    FROM masques_lies AS l, masques_sante AS m
+    WHERE l.indicateur = r.indicateur
+        AND m.indicateur = l.source
+        AND m.niveau = r.niveau AND m.code = r.code AND m.periode = r.periode
+        AND r.statut NOT LIKE 'masque%'
+        AND r.statut <> 'secret'
+    RETURNING 1 AS n`).then((lignes) => [{ n: lignes.length }]);
+  return { secondaires, complementaires };
 }

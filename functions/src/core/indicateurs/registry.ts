@@ -31,6 +31,19 @@ for (const i of INDICATEURS) {
   PAR_ID.set(i.definition.id, i);
 }
 
+// complementary masks: from a health indicator of the registry, never chained, same periods
+for (const i of INDICATEURS) {
+  for (const id of i.definition.masqueAvec) {
+    const source = PAR_ID.get(id);
+    if (!source || source.definition.secret !== 'sante' || source.definition.masqueAvec.length > 0) {
+      throw new Error(`${i.definition.id} : masqueAvec « ${id} » doit nommer un indicateur de santé du registre, lui-même sans masqueAvec`);
+    }
+    if (!i.definition.periodes.every((p) => source.definition.periodes.includes(p))) {
+      throw new Error(`${i.definition.id} : masqueAvec « ${id} » ne couvre pas ses périodes (${i.definition.periodes.join(', ')})`);
+    }
+  }
+}
+
 export function indicateur(id: string): Indicateur | undefined {
   return PAR_ID.get(id);
 }

@@ -1,7 +1,10 @@
 -- Secondary suppression (methods.md §9): the communes to mask so that, in every territory made of
 -- communes (EPCI, département, région, France, CLS), a masked commune is never the only one:
 -- otherwise the territory's total minus the other communes would give it back. In each such
--- territory, the unmasked commune with the smallest count (then the lowest code) is chosen.
+-- territory, the unmasked commune with the smallest non-zero count (then the lowest code) is
+-- chosen: a commune of 0 events would protect nothing (a territory's total minus its published
+-- communes would still give the masked count, its partner being known to hold the least, 0, as
+-- soon as one published commune shows 0). Being unmasked, that count is 11 or more.
 WITH m AS (
     SELECT
         indicateur,
@@ -37,5 +40,6 @@ FROM (
     FROM marges AS mg
     JOIN seules USING (indicateur, periode, niveau_m, code_m)
     WHERE NOT mg.masque
+        AND mg.numerateur_brut > 0
     QUALIFY row_number() OVER (PARTITION BY mg.indicateur, mg.periode, mg.niveau_m, mg.code_m ORDER BY mg.numerateur_brut, mg.code) = 1
 )

@@ -77,6 +77,13 @@ export const definitionSchema = z
     niveauBrique: z.enum(['commune', 'departement']).default('commune'),
     /** Secrecy: `sante` masks event counts 1–10 (+ secondary suppression); `insee` keeps the producer's secrets only. */
     secret: z.enum(['sante', 'insee', 'aucun']),
+    /**
+     * Health indicators whose count this one's numerator contains (the natural balance holds the
+     * deaths): this value is masked wherever theirs is, for the same territory and period
+     * (statut `masque_complementaire`), since the difference of two published counts would give
+     * theirs back (births − natural balance = deaths; methods.md §9).
+     */
+    masqueAvec: z.array(identifiant).default([]),
     /** Minimum count for a standardised rate (methods.md §9: 10 events). */
     seuilDiffusion: z.number().int().min(0),
     /** What the value may be compared with: the CI rule needs an interval (proportions, rates, DSR, ICM). */

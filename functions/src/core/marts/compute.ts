@@ -282,7 +282,7 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
         perimetresCls: { cle: clePerimetres, etag: perimetres.etag },
         secretsCommunes: { cle: cleSecrets, etag: secrets.etag, listes: moteur.secrets.listes, lignes: moteur.secrets.lignes },
       },
-      moteur: { etapes: moteur.etapes, masquesSecondaires: moteur.masquesSecondaires, cls: moteur.cls, lignes: moteur.lignes, secretsCommunes: moteur.secrets.lignes },
+      moteur: { etapes: moteur.etapes, masquesSecondaires: moteur.masquesSecondaires, masquesComplementaires: moteur.masquesComplementaires, cls: moteur.cls, lignes: moteur.lignes, secretsCommunes: moteur.secrets.lignes },
       population: {
         indicateur: 'population-municipale',
         libelle: 'Population municipale',

@@ -50,7 +50,7 @@ export interface ManifesteMarts {
    * Time per stage of the indicator engine, secondary masks, CLS perimeters used, rows written in
    * the indicator files and INSEE-secret commune rows stored as lists.
    */
-  moteur: { etapes: Array<{ etape: string; ms: number }>; masquesSecondaires: number; cls: number; lignes: number; secretsCommunes?: number };
+  moteur: { etapes: Array<{ etape: string; ms: number }>; masquesSecondaires: number; masquesComplementaires?: number; cls: number; lignes: number; secretsCommunes?: number };
   population: SourceValeur;
   rapport: PassageRapport;
 }

@@ -98,6 +98,7 @@ export type StatutIndicateur =
   | 'partiel'
   | 'masque'
   | 'masque_secondaire'
+  | 'masque_complementaire'
   | 'secret'
   | 'absent'
   | 'non_disponible'
@@ -112,7 +113,7 @@ export type Drapeau = 'similar' | 'higher_worse' | 'higher_better' | 'lower_bett
 
 /**
  * One value of an indicator for one territory and period, with its comparisons. A masked or
- * secret value (`statut` `masque`, `masque_secondaire`, `secret`) never carries a number in
+ * secret value (`statut` `masque`, `masque_secondaire`, `masque_complementaire`, `secret`) never carries a number in
  * `valeur`, `numerateur`, `ic_bas`, `ic_haut` or `p_*`.
  */
 export interface ValeurIndicateur {

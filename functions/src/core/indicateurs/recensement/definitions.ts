@@ -83,6 +83,9 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       numerateur: 'Naissances − décès domiciliés 2013-2018',
       denominateur: 'Années-personnes 2013-2018 (5 × population moyenne)',
       ...comparateur('2013-2018', 'aucun', false),
+      // its count holds the deaths: masked wherever they are (births − balance would give them back)
+      masqueAvec: ['taux-mortalite-brute'],
+      notes: ['Masqué là où le nombre de décès de la période l’est (de 1 à 10, ou secret secondaire) : avec les naissances et les populations publiées, il redonnerait ce nombre.'],
     },
     [combinaison('2013-2018', { termes: ['naissances@2013-2018', 'deces@2013-2018'], coefs: [1, -1] }, ANNEES_PERSONNES)],
   ),
@@ -101,6 +104,9 @@ export const INDICATEURS_RECENSEMENT: Indicateur[] = [
       numerateur: 'P2018 − P2013 − (naissances − décès)',
       denominateur: 'Années-personnes 2013-2018',
       ...comparateur('2013-2018', 'aucun', false),
+      // its count holds the deaths: masked wherever they are (births − balance would give them back)
+      masqueAvec: ['taux-mortalite-brute'],
+      notes: ['Masqué là où le nombre de décès de la période l’est (de 1 à 10, ou secret secondaire) : avec les naissances et les populations publiées, il redonnerait ce nombre.'],
     },
     [
       combinaison(
