@@ -242,6 +242,34 @@ async function creerMembresCls(s: Parameters<Parameters<Runtime['db']['session']
     SELECT code_cls, code_commune FROM m WHERE version = (SELECT max(version) FROM registre AS r WHERE r.code_cls = m.code_cls)`);
 }
 
+describe('units of published values', () => {
+  it('are the units the source states (as the adapters read them into the lake)', () => {
+    // the lake's unit of a variable, written as the registry writes units
+    const commeRegistre: Record<string, string> = { 'pour 1 000 habitants': '‰', 'pour 1 000 habitants par an': '‰', 'pour 100 000 habitants': 'pour 100 000', ans: 'années', '€': '€ par an', rapport: 'ratio' };
+    const ecarts: Array<{ id: string; variable: string; registre: string; source: string }> = [];
+    const unites = new Map<string, Set<string>>();
+    const lues: string[] = [];
+    for (const i of INDICATEURS) {
+      for (const r of i.requetes) {
+        const { dataset, variable, facteur } = r.parametres as { dataset?: string; variable?: string; facteur?: number };
+        if (typeof dataset !== 'string' || typeof variable !== 'string' || !('niveaux' in r.parametres) || facteur !== 1) continue;
+        const cle = `${dataset}/${variable}`;
+        if (!unites.has(cle)) {
+          const m = lireJson<{ versions: Record<string, { variables?: Array<{ id: string; unite?: string }> }> }>(path.join(lakeDir, 'lake', dataset, 'manifest.json'));
+          unites.set(cle, new Set(Object.values(m.versions).flatMap((v) => (v.variables ?? []).filter((x) => x.id === variable && x.unite).map((x) => commeRegistre[x.unite!] ?? x.unite!))));
+        }
+        for (const u of unites.get(cle)!) {
+          lues.push(i.definition.id);
+          if (u !== i.definition.unite) ecarts.push({ id: i.definition.id, variable, registre: i.definition.unite, source: u });
+        }
+      }
+    }
+    expect(ecarts).toEqual([]);
+    expect(lues).toContain('taux-standardise-mortalite-prematuree');
+    expect(lues).toContain('taux-standardise-mortalite');
+  });
+});
+
 describe('secrecy of health counts (methods.md §9)', () => {
   it('has health indicators to check', () => {
     expect(SANTE).toContain('taux-mortalite-brute');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { valeurVide } from '../../functions/src/core/api/valeurs.ts';
 import type { Drapeau, IndicateurProfil, StatutIndicateur } from '../../functions/src/core/model/api-types.ts';
-import { comparaison, formatValeur, intervalle, libelleApproximation, RAISONS_STATUT, remarques, repartir, uniteAffichee } from '../../web/src/lib/profil.ts';
+import { comparaison, EXEMPLE_FICTIF, formatValeur, intervalle, libelleApproximation, RAISONS_STATUT, referenceProfil, remarques, repartir, uniteAffichee } from '../../web/src/lib/profil.ts';
 
 // The wording of the indicator profile page: French numbers with their unit, why a value is
 // missing, how it was obtained, and what each comparison says.
@@ -70,6 +70,15 @@ describe('comparisons', () => {
     ];
     for (const [d, texte, ton] of attendus) expect(comparaison(d), d).toEqual({ texte, ton });
     expect(comparaison(null)).toBeNull();
+  });
+
+  it('draws no comparison for a synthetic example, nor without a value, and says what an example is', () => {
+    const reel = indicateur({ valeur: 700, valeur_france: 650, drapeau_france: 'higher_worse' });
+    expect(referenceProfil(reel, 'france')).toEqual({ valeur: 650, comparaison: { texte: 'plus élevé · défavorable', ton: 'defavorable' } });
+    expect(referenceProfil({ ...reel, synthetique: true }, 'france')).toEqual({ valeur: 650, comparaison: null });
+    expect(referenceProfil({ ...reel, valeur: null }, 'france')).toEqual({ valeur: 650, comparaison: null });
+    expect(remarques({ ...reel, synthetique: true })).toEqual([EXEMPLE_FICTIF]);
+    expect(EXEMPLE_FICTIF).toBe('exemple fictif\u00a0: données synthétiques, à ne pas utiliser');
   });
 
   it('lists apart the indicators not available at the level, keeping the order', () => {

@@ -28,7 +28,7 @@ export const RAISONS_STATUT: Readonly<Record<StatutIndicateur, string>> = {
   partiel: 'valeur absente',
   masque: 'masqué\u00a0: de 1 à 10 événements (secret statistique)',
   masque_secondaire: 'masqué pour protéger une valeur voisine (secret secondaire)',
-  masque_complementaire: 'masqué : avec d’autres valeurs publiées, il redonnerait un nombre de décès masqué',
+  masque_complementaire: 'masqué\u00a0: avec d’autres valeurs publiées, il redonnerait un nombre de décès masqué',
   secret: 'secret statistique de l’Insee',
   absent: 'absent des données sources',
   non_disponible: 'non disponible à ce niveau',
@@ -40,9 +40,10 @@ export const RAISONS_STATUT: Readonly<Record<StatutIndicateur, string>> = {
 };
 
 /** How the value was obtained, when the user must know it (approximation, coverage, few events). */
-export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut' | 'approximation' | 'couverture' | 'fiabilite'>): string[] {
+export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut' | 'approximation' | 'couverture' | 'fiabilite' | 'synthetique'>): string[] {
   if (indicateur.valeur === null) return [];
   const out: string[] = [];
+  if (indicateur.synthetique) out.push(EXEMPLE_FICTIF);
   if (indicateur.approximation !== null) out.push(libelleApproximation(indicateur.approximation));
   if (indicateur.statut === 'partiel') {
     out.push(
@@ -85,6 +86,20 @@ const COMPARAISONS: Readonly<Record<Drapeau, Comparaison>> = {
 /** Null when no test was made (a published value without counts, say). */
 export function comparaison(drapeau: Drapeau | null): Comparaison | null {
   return drapeau === null ? null : COMPARAISONS[drapeau];
+}
+
+/** What a synthetic example says of itself wherever its value is shown. */
+export const EXEMPLE_FICTIF = 'exemple fictif\u00a0: données synthétiques, à ne pas utiliser';
+
+/**
+ * A reference column of the profile (département, région, France): its value, and the comparison
+ * worded, except where none may be drawn: no value for the territory, or a synthetic example
+ * (never compared with real figures).
+ */
+export function referenceProfil(i: IndicateurProfil, cle: 'departement' | 'region' | 'france'): { valeur: number | null; comparaison: Comparaison | null } {
+  const valeur = cle === 'departement' ? i.valeur_departement : cle === 'region' ? i.valeur_region : i.valeur_france;
+  const drapeau = cle === 'departement' ? i.drapeau_departement : cle === 'region' ? i.drapeau_region : i.drapeau_france;
+  return { valeur, comparaison: i.valeur === null || i.synthetique ? null : comparaison(drapeau) };
 }
 
 /** The indicators of a theme split into those with a value (or a reason shown in the row) and those not available at this level. */
