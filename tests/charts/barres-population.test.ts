@@ -35,7 +35,7 @@ describe('barresPopulation', () => {
     expect(figure.getAttribute('role')).toBe('img');
     expect(figure.querySelectorAll('rect')).toHaveLength(25);
     expect(figure.getAttribute('aria-label')).toBe(
-      'Population municipale : 25 communes les plus peuplées sur 53 de Saint-Étienne Métropole',
+      'Population municipale, Saint-Étienne Métropole : 25 communes les plus peuplées sur 53',
     );
     const description = figure.getAttribute('aria-description') ?? '';
     expect(description).toContain(`La plus peuplée est Saint-Étienne (173${NNBSP}136 habitants).`);
@@ -66,7 +66,7 @@ describe('barresPopulation', () => {
       });
       expect(figure.querySelectorAll('rect')).toHaveLength(10);
       expect(figure.getAttribute('aria-label')).toBe(
-        'Population municipale : les 10 communes de CA du Pays Ajaccien',
+        'Population municipale, CA du Pays Ajaccien : les 10 communes',
       );
       const ticksY = textes(figure, '[aria-label="y-axis tick label"] text');
       expect(ticksY[0]).toBe('Ajaccio');
@@ -89,7 +89,7 @@ describe('barresPopulation', () => {
     });
     expect(figure.querySelectorAll('rect')).toHaveLength(10);
     expect(figure.getAttribute('aria-label')).toBe(
-      `Population municipale : 10 communes les plus peuplées sur 34${NNBSP}858 de France`,
+      `Population municipale, France : 10 communes les plus peuplées sur 34${NNBSP}858`,
     );
     const ticksX = textes(figure, '[aria-label="x-axis tick label"] text');
     expect(ticksX).toContain(`1${NNBSP}000${NNBSP}000`);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProfilReponse, SeriesReponse, TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
-import { comparaison, formatValeur, intervalle, RAISONS_STATUT, remarques } from '../../web/src/lib/profil.ts';
+import { comparaison, EXEMPLE_FICTIF, formatValeur, intervalle, RAISONS_STATUT, remarques } from '../../web/src/lib/profil.ts';
 import { formatNombre } from '../../functions/src/core/model/format.ts';
 import { preparerLac } from '../../functions/src/cli/prepare.ts';
 import { loadConfig } from '../../functions/src/core/config.ts';
@@ -230,6 +230,31 @@ describe('parcours', () => {
     await page.screenshot({ path: path.join(SORTIE, 'territoire-indicateurs.png'), fullPage: true });
     await bouton.click();
     expect(await evolution.count()).toBe(0);
+    expect(erreursPage).toEqual([]);
+  });
+
+  it('marks a synthetic example and compares it with nothing; on a phone the tables scroll in their frame, not the page', async () => {
+    const profil = await api<ProfilReponse>('/api/territoires/region/84/profil');
+    const exemples = profil.portraits.flatMap((p) => p.themes.flatMap((t) => t.indicateurs)).filter((i) => i.synthetique && i.valeur !== null);
+    expect(exemples.length).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/territoires/region/84`, { waitUntil: 'networkidle' });
+    for (const i of exemples) {
+      const ligne = page.locator(`tr[data-indicateur="${i.indicateur}"]`);
+      await ligne.waitFor();
+      expect(await ligne.getByTestId('exemple-fictif').textContent(), i.indicateur).toBe('exemple fictif');
+      expect(await ligne.textContent()).toContain(EXEMPLE_FICTIF);
+      expect(await ligne.locator('[data-testid^="comparaison-"]').count(), i.indicateur).toBe(0);
+    }
+    const largeurs = await page.evaluate(() => {
+      const cadre = document.querySelector('section[aria-labelledby="titre-indicateurs"] .tableau') as HTMLElement;
+      const colonnes = [...cadre.querySelectorAll('thead th')].map((th) => th.getBoundingClientRect().width);
+      return { page: document.documentElement.scrollWidth, fenetre: window.innerWidth, cadre: cadre.clientWidth, contenu: cadre.scrollWidth, plusEtroite: Math.min(...colonnes) };
+    });
+    expect(largeurs.page).toBeLessThanOrEqual(largeurs.fenetre);
+    expect(largeurs.contenu).toBeGreaterThan(largeurs.cadre);
+    expect(largeurs.plusEtroite).toBeGreaterThan(60);
+    await page.screenshot({ path: path.join(SORTIE, 'territoire-telephone.png') });
     expect(erreursPage).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TerritoireInconnuError } from '../../functions/src/core/errors.ts';
 import { formatNombre, formatPourcentage } from '../../functions/src/core/model/format.ts';
 import { departementDeCommune, isCodeValide, isNiveau, normaliserRecherche } from '../../functions/src/core/model/niveaux.ts';
 
@@ -62,5 +63,15 @@ describe('French number formats', () => {
     expect(formatNombre(null)).toBe('–');
     expect(formatNombre(Number.NaN)).toBe('–');
     expect(formatPourcentage(undefined)).toBe('–');
+  });
+});
+
+describe('unknown territory message', () => {
+  it('names the level in French words, with its gender, never a raw id', () => {
+    expect(new TerritoireInconnuError('commune', '99999').message).toBe('Territoire inconnu : aucune commune n’a le code « 99999 » dans la géographie en vigueur.');
+    expect(new TerritoireInconnuError('departement', '96').message).toBe('Territoire inconnu : aucun département n’a le code « 96 » dans la géographie en vigueur.');
+    expect(new TerritoireInconnuError('france', 'XX').message).toBe('Territoire inconnu : la France a le code « FR », pas « XX ».');
+    // a level outside the list (never from a validated request) still reads as French
+    expect(new TerritoireInconnuError('toString', '1').message).toBe('Territoire inconnu : aucun territoire n’a le code « 1 » dans la géographie en vigueur.');
   });
 });

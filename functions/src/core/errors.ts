@@ -22,10 +22,25 @@ export class ParametreInvalideError extends AppError {
   }
 }
 
+/** « aucune commune », « aucun EPCI »…: the level in words, with its gender. */
+const AUCUN_TERRITOIRE: Readonly<Record<string, string>> = {
+  commune: 'aucune commune',
+  epci: 'aucun EPCI',
+  departement: 'aucun département',
+  region: 'aucune région',
+  cls: 'aucun contrat local de santé',
+};
+
 /** The territory does not exist in the current geography (→ 404). */
 export class TerritoireInconnuError extends AppError {
   constructor(niveau: string, code: string) {
-    super('territoire_inconnu', `Territoire inconnu : aucun territoire de niveau « ${niveau} » n'a le code « ${code} ».`);
+    const sujet = Object.hasOwn(AUCUN_TERRITOIRE, niveau) ? AUCUN_TERRITOIRE[niveau] : niveau === 'france' ? 'la France' : 'aucun territoire';
+    super(
+      'territoire_inconnu',
+      niveau === 'france'
+        ? `Territoire inconnu : la France a le code « FR », pas « ${code} ».`
+        : `Territoire inconnu : ${sujet} n’a le code « ${code} » dans la géographie en vigueur.`,
+    );
   }
 }
 

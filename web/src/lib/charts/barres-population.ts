@@ -108,7 +108,8 @@ export function barresPopulation(
     marginLeft,
     marginRight: 72,
     style: { fontSize: '12px', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
-    ariaLabel: `Population municipale : ${legende.charAt(0).toLowerCase()}${legende.slice(1)} de ${options.territoire}`,
+    // « territoire : … » rather than « de territoire » (no article nor elision to guess: « de la Métropole », « d’Ajaccio »)
+    ariaLabel: `Population municipale, ${options.territoire} : ${legende.charAt(0).toLowerCase()}${legende.slice(1)}`,
     ariaDescription: description,
     x: {
       axis: 'top',
