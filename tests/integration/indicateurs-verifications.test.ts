@@ -242,6 +242,23 @@ async function creerMembresCls(s: Parameters<Parameters<Runtime['db']['session']
     SELECT code_cls, code_commune FROM m WHERE version = (SELECT max(version) FROM registre AS r WHERE r.code_cls = m.code_cls)`);
 }
 
+describe('published-only values (medians, deciles, Gini…) where the producer published none', () => {
+  it('are « non publié », never « secret » because of the communes they are never computed from', async () => {
+    const ids = INDICATEURS.filter((i) => i.definition.methode === 'publie' && i.definition.approximation === 'aucune').map((i) => i.definition.id);
+    expect(ids).toContain('rapport-interdecile');
+    const ecarts: Array<{ id: string; statut: string; n: number }> = [];
+    for (const id of ids) {
+      const lignes = await q<{ statut: string; n: number; valeurs: number }>(`
+        SELECT statut, count(*)::INTEGER AS n, count(valeur)::INTEGER AS valeurs
+        FROM read_parquet(${mart(id)})
+        WHERE niveau <> 'commune' AND origine = 'calcule'
+        GROUP BY ALL`);
+      for (const l of lignes) if (l.statut !== 'non_publie' || l.valeurs > 0) ecarts.push({ id, statut: l.statut, n: l.n });
+    }
+    expect(ecarts).toEqual([]);
+  });
+});
+
 describe('units of published values', () => {
   it('are the units the source states (as the adapters read them into the lake)', () => {
     // the lake's unit of a variable, written as the registry writes units

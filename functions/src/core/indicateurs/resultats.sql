@@ -27,9 +27,11 @@ WITH simples AS (
         END AS valeur,
         NULL::DOUBLE AS variance,
         CASE
+            -- a published-only value the producer did not publish for this territory: whatever its
+            -- communes hold (all secret, say), nothing would be computed from them
+            WHEN d.methode = 'publie' AND a.niveau <> 'commune' AND d.approximation = 'aucune' THEN 'non_publie'
             WHEN a.nb_utilisables = 0 THEN a.statut_vide
             WHEN d.methode IN ('proportion', 'taux', 'ratio', 'evolution') AND NOT (a.denominateur > 0) THEN 'denominateur_nul'
-            WHEN d.methode = 'publie' AND a.niveau <> 'commune' AND d.approximation = 'aucune' THEN 'non_publie'
             ELSE 'ok'
         END AS statut_calcul,
         CASE
