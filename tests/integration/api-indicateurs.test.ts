@@ -98,6 +98,12 @@ describe('GET /api/indicateurs/{id}', () => {
     expect(f.periodesDisponibles.region).toContain('1968-1975');
     // oldest first, the latest (by end year) last
     expect(f.periodesDisponibles.departement!.at(-1)).toBe('2023');
+    // the catalogue's periods are the mart's, at any level (not the ones the definition names)
+    const c = await get<CatalogueReponse>('/api/indicateurs');
+    const toutes = new Set(Object.values(f.periodesDisponibles).flat());
+    const resume = c.indicateurs.find((i) => i.id === 'taux-mortalite-brute')!;
+    expect(new Set(resume.periodes)).toEqual(toutes);
+    expect(resume.periodes).toContain('1968-1975');
     expect(f.lignes).toBeGreaterThan(30_000);
     expect(f.sources.length).toBeGreaterThan(0);
     expect(JSON.stringify(f)).not.toMatch(/SELECT|read_parquet/i);

@@ -1,3 +1,4 @@
+import { comparerPeriodes } from '../model/periodes.ts';
 import { sqlPath } from '../duckdb/duckdb.ts';
 import { LacNonPretError, ParametreInvalideError, TerritoireInconnuError } from '../errors.ts';
 import { indicateur as indicateurParId, INDICATEURS } from '../indicateurs/registry.ts';
@@ -94,10 +95,18 @@ function resume(d: DefinitionIndicateur, mart: MartIndicateur | undefined): Indi
     comparable: d.comparable,
     secret: d.secret,
     niveaux: [...d.niveaux],
-    periodes: [...d.periodes],
+    // the periods the marts hold (any level), oldest first; the definition's when not computed
+    periodes: periodesCalculees(mart) ?? [...d.periodes],
     synthetique: d.synthetique,
     calcule: mart !== undefined && mart.lignes > 0,
   };
+}
+
+/** Every period of an indicator's mart, at any level, oldest first; null when it has none. */
+function periodesCalculees(mart: MartIndicateur | undefined): string[] | null {
+  const toutes = new Set<string>();
+  for (const liste of mart?.periodes.values() ?? []) for (const p of liste) toutes.add(p);
+  return toutes.size > 0 ? [...toutes].sort(comparerPeriodes) : null;
 }
 
 type LigneValeur = ValeurIndicateur & Record<string, unknown>;

@@ -166,7 +166,7 @@ export interface IndicateurResume {
   secret: 'sante' | 'insee' | 'aucun';
   /** Levels the definition produces. */
   niveaux: Niveau[];
-  /** Periods named by the definition. */
+  /** Periods of the indicator: those its marts hold (any level, oldest first), else those its definition names. */
   periodes: string[];
   /** True when the source is a synthetic example, never a real figure. */
   synthetique: boolean;
