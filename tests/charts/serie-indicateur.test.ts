@@ -2,7 +2,7 @@ import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { valeurVide } from '../../functions/src/core/api/valeurs.ts';
 import type { SeriesReponse, ValeurIndicateur } from '../../functions/src/core/model/api-types.ts';
-import { courbesSerie, nomSerie, periodesSerie, pointsSerie } from '../../web/src/lib/charts/serie-indicateur.ts';
+import { courbesSerie, margeGauche, nomSerie, periodesEtiquetees, periodesSerie, pointsSerie } from '../../web/src/lib/charts/serie-indicateur.ts';
 
 function nouveauDocument(): Document {
   return parseHTML('<!doctype html><html lang="fr"><head></head><body></body></html>').document as unknown as Document;
@@ -82,6 +82,37 @@ describe('courbesSerie', () => {
     const figure = courbesSerie(serie, { ...OPTIONS, unite: ' ', document: nouveauDocument() });
     expect(graphique(figure).querySelector('[aria-label="y-axis label"]')).toBeNull();
     expect(graphique(figure).getAttribute('aria-description')).toContain('\u00a0: 3,0 en 2010-2020.');
+  });
+
+  it('labels one period in every few when they would overlap, the latest always; legends only the series drawn', () => {
+    // 47 yearly periods (1975 to 2021), as the census age structure of a département has
+    const annees = Array.from({ length: 47 }, (_, i) => String(1975 + i));
+    const longue: SeriesReponse = {
+      ...LYON,
+      series: [
+        { ...LYON.series[0]!, valeurs: annees.map((a, i) => v(a, 10 + i / 10)) },
+        // a reference without any value: no line, so no legend entry
+        { ...LYON.series[3]!, valeurs: annees.map((a) => v(a, null)) },
+      ],
+    };
+    const figure = courbesSerie(longue, { ...OPTIONS, document: nouveauDocument() });
+    const svg = graphique(figure);
+    const ticksX = [...svg.querySelectorAll('[aria-label="x-axis tick label"] text')].map((n) => n.textContent);
+    expect(ticksX.at(-1)).toBe('2021');
+    expect(ticksX.length).toBeLessThan(annees.length);
+    // each label has room: 4 characters of ~7 px and a gap, within the plot's width
+    expect(ticksX.length * (4 * 7 + 12)).toBeLessThanOrEqual(640);
+    expect(figure.textContent).not.toContain('France');
+    expect(periodesEtiquetees(['2015', '2019', '2020', '2021'], 560)).toEqual(['2015', '2019', '2020', '2021']);
+    expect(periodesEtiquetees(annees, 200)).toEqual(['1981', '1991', '2001', '2011', '2021']);
+  });
+
+  it('leaves the y axis room for its widest label (the population of France is not a rate)', () => {
+    const point = (valeur: number) => ({ role: 'territoire' as const, nom: 'France', periode: '2023', valeur, ic_bas: null, ic_haut: null });
+    expect(margeGauche([point(6.8)], 1)).toBe(48);
+    // « 68 373 433 »: 10 characters, one more for a nice tick beyond the data
+    expect(margeGauche([point(68_373_433)], 0)).toBe(11 * 7 + 16);
+    expect(margeGauche([], 0)).toBe(48);
   });
 
   it('says so when the territory has no value at all', () => {

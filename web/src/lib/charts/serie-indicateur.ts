@@ -56,10 +56,35 @@ export interface OptionsCourbes {
   width?: number;
 }
 
+/** Approximate width of a tick label at 12 px (system sans-serif digits are about 7 px wide). */
+const LARGEUR_CARACTERE = 7;
+
+/**
+ * The periods labelled on the x axis: all of them when they fit, else one in every `pas`, counted
+ * from the latest (always labelled), so that labels never overlap.
+ */
+export function periodesEtiquetees(periodes: readonly string[], largeurUtile: number): string[] {
+  const largeurEtiquette = Math.max(...periodes.map((p) => p.length), 1) * LARGEUR_CARACTERE + 12;
+  const place = Math.max(1, Math.floor(largeurUtile / largeurEtiquette));
+  const pas = Math.max(1, Math.ceil(periodes.length / place));
+  return periodes.filter((_, i) => (periodes.length - 1 - i) % pas === 0);
+}
+
+/** Left margin that holds the widest y tick label (« 70 000 000 » needs more than « 6,8 »). */
+export function margeGauche(points: readonly PointSerie[], decimales: number): number {
+  const extremes = points.flatMap((p) => [p.valeur, p.ic_bas ?? p.valeur, p.ic_haut ?? p.valeur]);
+  if (extremes.length === 0) return 48;
+  // « nice » ticks can go one step beyond the data: count one more digit
+  const plusLarge = Math.max(...extremes.map((v) => formatNombre(v, decimales).length)) + 1;
+  return Math.max(48, plusLarge * LARGEUR_CARACTERE + 16);
+}
+
 export function courbesSerie(r: SeriesReponse, options: OptionsCourbes): SVGSVGElement | HTMLElement {
   const points = pointsSerie(r);
   const periodes = periodesSerie(r);
-  const roles = r.series.map((s) => s.role);
+  // the legend names only the series drawn (a reference with no value has no line)
+  const dessines = new Set(points.map((p) => p.role));
+  const roles = r.series.map((s) => s.role).filter((role) => dessines.size === 0 || dessines.has(role));
   const noms = new Map(r.series.map((s) => [s.role, nomSerie(s)]));
   const width = Math.max(280, Math.round(options.width ?? 640));
   const valeur = (v: number) => formatNombre(v, options.decimales);
@@ -73,17 +98,19 @@ export function courbesSerie(r: SeriesReponse, options: OptionsCourbes): SVGSVGE
     'Les valeurs sont reprises dans le tableau qui suit.',
   ].join(' ');
   const intervalles = derniers.filter((p) => p.ic_bas !== null && p.ic_haut !== null);
+  const marginLeft = margeGauche(points, options.decimales);
+  const marginRight = 24;
   return Plot.plot({
     document: options.document,
     width,
     height: 280,
-    marginLeft: 64,
-    marginRight: 24,
+    marginLeft,
+    marginRight,
     marginBottom: 36,
     style: { fontSize: '12px', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
     ariaLabel: `Évolution de «\u00a0${options.indicateur}\u00a0»\u00a0: ${territoire?.libelle ?? ''} comparé à ses références`,
     ariaDescription: description,
-    x: { type: 'point', domain: periodes, label: null, padding: 0.3 },
+    x: { type: 'point', domain: periodes, label: null, padding: 0.3, ticks: periodesEtiquetees(periodes, width - marginLeft - marginRight) },
     y: { grid: true, nice: true, label: unite === '' ? null : `↑ ${unite}`, tickFormat: (d: number) => valeur(d) },
     color: { type: 'ordinal', domain: roles, range: roles.map((role) => COULEURS[role]), legend: true, tickFormat: (role: Role) => noms.get(role) ?? role },
     marks: [
