@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { valeurVide } from '../../functions/src/core/api/valeurs.ts';
 import type { Drapeau, IndicateurProfil, StatutIndicateur } from '../../functions/src/core/model/api-types.ts';
-import { comparaison, EXEMPLE_FICTIF, formatValeur, intervalle, libelleApproximation, RAISONS_STATUT, referenceProfil, remarques, repartir, uniteAffichee } from '../../web/src/lib/profil.ts';
+import { comparaison, EXEMPLE_FICTIF, formatValeur, intervalle, libelleApproximation, RAISONS_STATUT, referenceProfil, remarques, repartir, sourcesConnues, sourceValeur, uniteAffichee } from '../../web/src/lib/profil.ts';
 
 // The wording of the indicator profile page: French numbers with their unit, why a value is
 // missing, how it was obtained, and what each comparison says.
@@ -85,5 +85,24 @@ describe('comparisons', () => {
     const r = repartir([indicateur({ indicateur: 'a' }), indicateur({ indicateur: 'b', statut: 'non_disponible' }), indicateur({ indicateur: 'c', statut: 'secret' })]);
     expect(r.affiches.map((i) => i.indicateur)).toEqual(['a', 'c']);
     expect(r.indisponibles.map((i) => i.indicateur)).toEqual(['b']);
+  });
+});
+
+describe('source of each value', () => {
+  // two datasets as GET /api/sources describes them (fields the line reads; versions left out)
+  const sources = sourcesConnues({
+    sources: [
+      { dataset: 'comparateur', libelle: 'Base du comparateur de territoires', producteur: 'Insee', jeuDeDonnees: '', licence: '', versions: [] },
+      { dataset: 'geoclip', libelle: 'Exports Géoclip', producteur: 'Insee, ARS / CartoSanté, ANCT / Observatoire des territoires (selon l’export)', jeuDeDonnees: '', licence: '', versions: [] },
+    ],
+  });
+
+  it('names the dataset, its producer when short, and the millésime', () => {
+    expect(sourceValeur(indicateur({ source: 'comparateur', millesime: '2022' }), sources)).toBe('Source\u00a0: Base du comparateur de territoires (Insee), millésime 2022');
+    expect(sourceValeur(indicateur({ source: 'geoclip', millesime: '2026' }), sources)).toBe('Source\u00a0: Exports Géoclip, millésime 2026');
+    // several datasets (a standardised rate), an unknown one, no list of sources at all
+    expect(sourceValeur(indicateur({ source: 'comparateur,inconnu,comparateur', millesime: '2022' }), sources)).toBe('Source\u00a0: Base du comparateur de territoires (Insee) ; inconnu, millésime 2022');
+    expect(sourceValeur(indicateur({ source: 'comparateur', millesime: '2022' }), null)).toBe('Source\u00a0: comparateur, millésime 2022');
+    expect(sourceValeur(indicateur({ source: null }), sources)).toBeNull();
   });
 });

@@ -3,7 +3,7 @@
  * values in French format with their unit, why a value is missing, how it was obtained, and what
  * each comparison with the département, the région and France says. Pure and browser-safe.
  */
-import type { Drapeau, IndicateurProfil, StatutIndicateur } from '@sante-territoires/functions/core/model/api-types.ts';
+import type { Drapeau, IndicateurProfil, SourcesReponse, StatutIndicateur } from '@sante-territoires/functions/core/model/api-types.ts';
 import { formatNombre, formatPourcentage } from '@sante-territoires/functions/core/model/format.ts';
 
 /** A value in the indicator's unit: `17,4 %`, `24 389`, `6,7`; an en dash when absent. */
@@ -108,4 +108,26 @@ export function repartir(indicateurs: readonly IndicateurProfil[]): { affiches: 
   const indisponibles: IndicateurProfil[] = [];
   for (const i of indicateurs) (i.statut === 'non_disponible' ? indisponibles : affiches).push(i);
   return { affiches, indisponibles };
+}
+
+/** The datasets of the lake by id (`GET /api/sources`), as a value's source line names them. */
+export type SourcesConnues = ReadonlyMap<string, { producteur: string; libelle: string }>;
+
+export function sourcesConnues(r: SourcesReponse): SourcesConnues {
+  return new Map(r.sources.map((s) => [s.dataset, { producteur: s.producteur, libelle: s.libelle }]));
+}
+
+/**
+ * « Source : Base du comparateur de territoires (Insee), millésime 2022 »: the dataset(s) a value
+ * comes from (a standardised rate may join several), its producer when short enough to read in a
+ * table, and its millésime; the dataset id when the lake does not describe it. Null without source.
+ */
+export function sourceValeur(i: Pick<IndicateurProfil, 'source' | 'millesime'>, sources: SourcesConnues | null): string | null {
+  if (i.source === null || i.source.trim() === '') return null;
+  const noms = [...new Set(i.source.split(',').map((d) => d.trim()).filter((d) => d !== ''))].map((d) => {
+    const s = sources?.get(d);
+    if (!s) return d;
+    return s.producteur.length <= 30 ? `${s.libelle} (${s.producteur})` : s.libelle;
+  });
+  return `Source\u00a0: ${noms.join(' ; ')}${i.millesime ? `, millésime ${i.millesime}` : ''}`;
 }

@@ -1,7 +1,8 @@
 import { error } from '@sveltejs/kit';
 import type { CommunesReponse, ProfilReponse } from '@sante-territoires/functions/core/model/api-types.ts';
 import { isNiveau, type Niveau } from '@sante-territoires/functions/core/model/niveaux.ts';
-import { ApiError, MESSAGE_RESEAU, chargerCommunes, chargerProfil, chargerTerritoire } from '#lib/api.ts';
+import { ApiError, MESSAGE_RESEAU, chargerCommunes, chargerProfil, chargerSources, chargerTerritoire } from '#lib/api.ts';
+import { sourcesConnues, type SourcesConnues } from '#lib/profil.ts';
 import type { PageLoad } from './$types';
 
 // Any territory can be deep-linked: the page is rendered in the browser from the 200.html fallback.
@@ -24,7 +25,7 @@ export type ChargementCommunes =
   | { ok: false; message: string }
   | null;
 
-export type ChargementProfil = { ok: true; reponse: ProfilReponse } | { ok: false; message: string };
+export type ChargementProfil = { ok: true; reponse: ProfilReponse; sources: SourcesConnues | null } | { ok: false; message: string };
 
 const messageDe = (e: unknown): string => (e instanceof ApiError ? e.message : MESSAGE_RESEAU);
 
@@ -55,8 +56,10 @@ export const load: PageLoad = async ({ params, fetch }) => {
         );
   // the indicators: not awaited (a commune's profile is computed on demand), shown when they
   // come; a failure is shown in their section, the rest of the page stays
+  // (the datasets' names, for each value's source line: without them, the dataset ids are shown)
+  const sourcesPromise = chargerSources(fetch).then(sourcesConnues, () => null);
   const profilPromise: Promise<ChargementProfil> = chargerProfil(fetch, niveau, code).then(
-    (reponse): ChargementProfil => ({ ok: true, reponse }),
+    async (reponse): Promise<ChargementProfil> => ({ ok: true, reponse, sources: await sourcesPromise }),
     (e: unknown): ChargementProfil => ({ ok: false, message: messageDe(e) }),
   );
   const territoire = await chargerTerritoire(fetch, niveau, code).catch(versErreurPage);
