@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProfilReponse, SeriesReponse, TerritoireReponse } from '../../functions/src/core/model/api-types.ts';
-import { comparaison, EXEMPLE_FICTIF, formatValeur, intervalle, RAISONS_STATUT, remarques, sourcesConnues, sourceValeur } from '../../web/src/lib/profil.ts';
+import { comparaison, EXEMPLE_FICTIF, formatValeur, intervalle, libelleApproximation, RAISONS_STATUT, remarques, sourcesConnues, sourceValeur } from '../../web/src/lib/profil.ts';
 import { formatNombre } from '../../functions/src/core/model/format.ts';
 import { preparerLac } from '../../functions/src/cli/prepare.ts';
 import { loadConfig } from '../../functions/src/core/config.ts';
@@ -211,6 +211,10 @@ describe('parcours', () => {
     const sources = sourcesConnues(await api<SourcesReponse>('/api/sources'));
     expect(await ligne.getByTestId('source').textContent()).toBe(sourceValeur(chomage, sources));
     expect(sourceValeur(chomage, sources)).toContain('(Insee), millésime');
+    // an approximated reference value says so too (the France median, averaged over communes)
+    const mediane = tous.find((i) => i.indicateur === 'niveau-vie-median')!;
+    expect(mediane.approximation_france).not.toBeNull();
+    expect(await section.locator('tr[data-indicateur="niveau-vie-median"]').getByTestId('approximation-france').textContent()).toBe(libelleApproximation(mediane.approximation_france!));
     // an approximated perimeter value says so
     expect(await section.locator('tr[data-indicateur="taux-pauvrete"]').textContent()).toContain(remarques(pauvrete)[0]!);
     // the CSV of the same profile

@@ -203,6 +203,25 @@ describe('GET /api/territoires/{niveau}/{code}/profil', () => {
     ['france', 'FR', 'France'],
   ] as const;
 
+  it('says which reference values are approximations, as the reference rows themselves do', async () => {
+    const p = await get<ProfilReponse>('/api/territoires/epci/200046977/profil');
+    const tous = p.portraits.flatMap((x) => x.themes.flatMap((t) => t.indicateurs));
+    let approchees = 0;
+    for (const i of tous.filter((x) => x.periode !== null && x.valeur_france !== null)) {
+      const france = await get<ValeursReponse>(`/api/indicateurs/${i.indicateur}/valeurs?niveau=france&periode=${encodeURIComponent(i.periode!)}`);
+      const dep = await get<ValeursReponse>(`/api/indicateurs/${i.indicateur}/valeurs?niveau=departement&periode=${encodeURIComponent(i.periode!)}`);
+      const refFrance = france.valeurs[0]!;
+      const refDep = dep.valeurs.find((v) => v.code === i.departement_reference)!;
+      expect({ id: i.indicateur, valeur: i.valeur_france, approximation: i.approximation_france }).toEqual({ id: i.indicateur, valeur: refFrance.valeur, approximation: refFrance.approximation });
+      expect({ id: i.indicateur, approximation: i.approximation_departement }).toEqual({ id: i.indicateur, approximation: refDep.valeur === null ? null : refDep.approximation });
+      if (i.approximation_france !== null) approchees += 1;
+    }
+    // the median of France is not published in data/ (only France métropolitaine): averaged over communes, flagged
+    expect(tous.find((i) => i.indicateur === 'niveau-vie-median')!.approximation_france).toBe('moyenne-ponderee-personnes');
+    expect(tous.find((i) => i.indicateur === 'taux-chomage')!.approximation_france).toBeNull();
+    expect(approchees).toBeGreaterThan(1);
+  });
+
   it.each(cas)('%s %s: every indicator once, grouped by portrait then theme, latest period', async (niveau, code, libelle) => {
     const p = await get<ProfilReponse>(`/api/territoires/${niveau}/${code}/profil`);
     expect(p.territoire).toMatchObject({ niveau, code, libelle });

@@ -8,7 +8,21 @@ import { comparaison, EXEMPLE_FICTIF, formatValeur, intervalle, libelleApproxima
 
 /** An indicator of a profile: the fields the wording reads, the rest null. */
 function indicateur(champs: Partial<IndicateurProfil>): IndicateurProfil {
-  return { ...valeurVide('ok'), indicateur: 'x', libelle: 'X', libelleCourt: 'X', unite: '%', decimales: 1, polarite: 'neutral', synthetique: false, periode: '2021', ...champs };
+  return {
+    ...valeurVide('ok'),
+    indicateur: 'x',
+    libelle: 'X',
+    libelleCourt: 'X',
+    unite: '%',
+    decimales: 1,
+    polarite: 'neutral',
+    synthetique: false,
+    periode: '2021',
+    approximation_departement: null,
+    approximation_region: null,
+    approximation_france: null,
+    ...champs,
+  };
 }
 
 describe('values and intervals', () => {
@@ -74,9 +88,14 @@ describe('comparisons', () => {
 
   it('draws no comparison for a synthetic example, nor without a value, and says what an example is', () => {
     const reel = indicateur({ valeur: 700, valeur_france: 650, drapeau_france: 'higher_worse' });
-    expect(referenceProfil(reel, 'france')).toEqual({ valeur: 650, comparaison: { texte: 'plus élevé · défavorable', ton: 'defavorable' } });
-    expect(referenceProfil({ ...reel, synthetique: true }, 'france')).toEqual({ valeur: 650, comparaison: null });
-    expect(referenceProfil({ ...reel, valeur: null }, 'france')).toEqual({ valeur: 650, comparaison: null });
+    expect(referenceProfil(reel, 'france')).toEqual({ valeur: 650, comparaison: { texte: 'plus élevé · défavorable', ton: 'defavorable' }, approximation: null });
+    expect(referenceProfil({ ...reel, synthetique: true }, 'france')).toEqual({ valeur: 650, comparaison: null, approximation: null });
+    expect(referenceProfil({ ...reel, valeur: null }, 'france')).toEqual({ valeur: 650, comparaison: null, approximation: null });
+    // an approximated reference (the France median, averaged over communes) says so
+    expect(referenceProfil({ ...reel, approximation_france: 'moyenne-ponderee-personnes' }, 'france').approximation).toBe(
+      'approché\u00a0: moyenne des communes pondérée par les personnes',
+    );
+    expect(referenceProfil({ ...reel, valeur_france: null, approximation_france: 'moyenne-ponderee-personnes' }, 'france').approximation).toBeNull();
     expect(remarques({ ...reel, synthetique: true })).toEqual([EXEMPLE_FICTIF]);
     expect(EXEMPLE_FICTIF).toBe('exemple fictif\u00a0: données synthétiques, à ne pas utiliser');
   });

@@ -96,10 +96,19 @@ export const EXEMPLE_FICTIF = 'exemple fictif\u00a0: données synthétiques, à 
  * worded, except where none may be drawn: no value for the territory, or a synthetic example
  * (never compared with real figures).
  */
-export function referenceProfil(i: IndicateurProfil, cle: 'departement' | 'region' | 'france'): { valeur: number | null; comparaison: Comparaison | null } {
+export function referenceProfil(
+  i: IndicateurProfil,
+  cle: 'departement' | 'region' | 'france',
+): { valeur: number | null; comparaison: Comparaison | null; approximation: string | null } {
   const valeur = cle === 'departement' ? i.valeur_departement : cle === 'region' ? i.valeur_region : i.valeur_france;
   const drapeau = cle === 'departement' ? i.drapeau_departement : cle === 'region' ? i.drapeau_region : i.drapeau_france;
-  return { valeur, comparaison: i.valeur === null || i.synthetique ? null : comparaison(drapeau) };
+  const approximation = cle === 'departement' ? i.approximation_departement : cle === 'region' ? i.approximation_region : i.approximation_france;
+  return {
+    valeur,
+    comparaison: i.valeur === null || i.synthetique ? null : comparaison(drapeau),
+    // an approximated reference says so, as an approximated value of the territory does
+    approximation: valeur === null || approximation === null ? null : libelleApproximation(approximation),
+  };
 }
 
 /** The indicators of a theme split into those with a value (or a reason shown in the row) and those not available at this level. */

@@ -140,6 +140,11 @@ function assemblerProfil(etat: EtatMarts, dernieres: Dernieres, territoire: Terr
     const derniere = dernieres.get(d.id);
     const ligne = derniere ? parFichier.get(derniere.fichier) : undefined;
     const { fichier: _f, periode: _p, ...valeur } = ligne ?? { fichier: '', periode: '', ...valeurVide(derniere ? 'absent' : 'non_disponible') };
+    const protegee = proteger(valeur as LigneValeur, d.secret);
+    // is each reference value an approximation? (read once per marts version, see marts-reader)
+    const approchees = etat.indicateurs.get(d.id)?.referencesApprochees;
+    const approximationDe = (niveau: 'departement' | 'region' | 'france', code: string | null) =>
+      code === null || derniere === undefined ? null : (approchees?.get(`${niveau}/${code}/${derniere.periode}`) ?? null);
     return {
       indicateur: d.id,
       libelle: d.libelle,
@@ -149,7 +154,10 @@ function assemblerProfil(etat: EtatMarts, dernieres: Dernieres, territoire: Terr
       polarite: d.polarite,
       synthetique: d.synthetique,
       periode: derniere?.periode ?? null,
-      ...proteger(valeur as LigneValeur, d.secret),
+      ...protegee,
+      approximation_departement: protegee.valeur_departement === null ? null : approximationDe('departement', protegee.departement_reference),
+      approximation_region: protegee.valeur_region === null ? null : approximationDe('region', protegee.region_reference),
+      approximation_france: protegee.valeur_france === null ? null : approximationDe('france', CODE_FRANCE),
     };
   };
   const { row, parents } = territoire;

@@ -47,6 +47,12 @@ export interface MartIndicateur {
   periodes: ReadonlyMap<Niveau, readonly string[]>;
   /** The latest period holding at least one value at each level (else the latest present): the default period. */
   parDefaut: ReadonlyMap<Niveau, string>;
+  /**
+   * The approximated values of the references (départements, régions, France), by
+   * `niveau/code/periode` → approximation method: a reference value shown beside a territory's
+   * must say so too (methods.md §1.2: never an approximated median without its flag).
+   */
+  referencesApprochees: ReadonlyMap<string, string>;
 }
 
 export function createMartsReader(runtime: Runtime, options: { ttlMs?: number } = {}): MartsReader {
@@ -245,6 +251,21 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
     parNiveau.set('commune', liste);
     periodes.set(r.indicateur, parNiveau);
   }
+  const approchees = new Map<string, Map<string, string>>();
+  if (fichiers.size > 0) {
+    const rows = await runtime.db.all<{ fichier: string; niveau: string; code: string; periode: string; approximation: string }>(
+      `SELECT filename AS fichier, niveau, code, periode, approximation
+       FROM read_parquet([${[...fichiers.values()].map(sqlPath).join(', ')}], filename = true, hive_partitioning = false)
+       WHERE niveau IN ('departement', 'region', 'france') AND approximation IS NOT NULL`,
+    );
+    for (const r of rows) {
+      const id = parFichier.get(r.fichier);
+      if (id === undefined) continue;
+      const m = approchees.get(id) ?? new Map<string, string>();
+      m.set(`${r.niveau}/${r.code}/${r.periode}`, r.approximation);
+      approchees.set(id, m);
+    }
+  }
   const out = new Map<string, MartIndicateur>();
   for (const [id, m] of entrees) {
     const parNiveau = new Map<Niveau, string[]>();
@@ -254,7 +275,7 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
       parNiveau.set(niveau, triees);
       parDefaut.set(niveau, dernierePeriode(liste.filter((x) => x.avecValeur).map((x) => x.periode)) ?? triees.at(-1)!);
     }
-    out.set(id, { id, fichier: fichiers.get(id)!, secrets: secretes.has(id), lignes: m.lignes + (secretes.get(id) ?? 0), periodes: parNiveau, parDefaut });
+    out.set(id, { id, fichier: fichiers.get(id)!, secrets: secretes.has(id), lignes: m.lignes + (secretes.get(id) ?? 0), periodes: parNiveau, parDefaut, referencesApprochees: approchees.get(id) ?? new Map() });
   }
   return out;
 }

@@ -48,6 +48,9 @@ export function profilCsv(r: ProfilReponse): string {
     { entete: 'unité', valeur: (l) => l.unite },
     { entete: 'période', valeur: (l) => l.periode },
     ...colonnesCsvValeur<L>(),
+    { entete: 'approximation valeur département', valeur: (l) => l.approximation_departement },
+    { entete: 'approximation valeur région', valeur: (l) => l.approximation_region },
+    { entete: 'approximation valeur France', valeur: (l) => l.approximation_france },
   ];
   const lignes = r.portraits.flatMap((p) => p.themes.flatMap((t) => t.indicateurs.map((i) => ({ ...i, portrait: p.libelle, theme: t.libelle }))));
   return versCsv(colonnes, lignes);

@@ -221,6 +221,14 @@ export interface IndicateurProfil extends ValeurIndicateur {
   synthetique: boolean;
   /** Null with `statut: 'non_disponible'` when the indicator has no value at this level. */
   periode: string | null;
+  /**
+   * How each reference value (`valeur_departement`, `valeur_region`, `valeur_france`) was
+   * approximated, when it is (an unpublished median averaged over communes, say); null when it is
+   * the producer's or an exact sum.
+   */
+  approximation_departement: string | null;
+  approximation_region: string | null;
+  approximation_france: string | null;
 }
 
 /** GET /api/territoires/{niveau}/{code}/profil */
