@@ -10,6 +10,7 @@ import {
   creerVuePublies,
   executerMoteur,
   executerScript,
+  preparerPairesEmboitees,
   type EtapeMoteur,
   type FichierIndicateur,
   type FichierSecrets,
@@ -17,6 +18,7 @@ import {
   type SourceParquet,
 } from './moteur.ts';
 import epciInchangesSql from './epci-inchanges.sql';
+import pairesEmboiteesSql from './paires-emboitees.sql';
 import perimetresSql from './perimetres.sql';
 import { SEPARATEUR_POIDS } from './commun.ts';
 import { INDICATEURS } from './registry.ts';
@@ -43,7 +45,7 @@ export interface SourcesMoteur {
 export function empreinteRegistre(): string {
   return createHash('sha256')
     .update(JSON.stringify(INDICATEURS))
-    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + secretsCommunesSql + perimetresSql + epciInchangesSql)
+    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + secretsCommunesSql + perimetresSql + pairesEmboiteesSql + epciInchangesSql)
     .digest('hex');
 }
 
@@ -107,6 +109,7 @@ export async function preparerEtExecuter(
   await executerScript(s, epciInchangesSql);
   // Perimeters: every territory and the communes it holds; references of each territory.
   await executerScript(s, perimetresSql);
+  await preparerPairesEmboitees(s);
   await s.run(`CREATE OR REPLACE TEMP TABLE standard_france_2006 (bas INTEGER, population DOUBLE)`);
   if (sources.estimations) {
     await s.run(`INSERT INTO standard_france_2006

@@ -9,6 +9,7 @@ import diffusionSql from './diffusion.sql';
 import { INDICATEURS } from './registry.ts';
 import type { Indicateur, ParametreSql } from './types.ts';
 import resultatsSql from './resultats.sql';
+import pairesEmboiteesSql from './paires-emboitees.sql';
 import secondaireSql from './secret-secondaire.sql';
 import secretsCommunesSql from './secrets-communes.sql';
 
@@ -332,6 +333,14 @@ async function construireStandard(s: Session): Promise<void> {
 
 
 /**
+ * The nested pairs of territories (paires-emboitees.sql), once per engine run, from `appartenance`:
+ * secondary suppression protects the communes in between as it protects a territory's total.
+ */
+export async function preparerPairesEmboitees(s: Session): Promise<void> {
+  await s.run(`CREATE OR REPLACE TEMP TABLE paires_emboitees AS ${pairesEmboiteesSql}`);
+}
+
+/**
  * What a masked row loses: its value, count and interval, and whatever tells its count apart:
  * the interval method (exact under 10 events, Byar from 10) and the reliability flag (under 20).
  */
@@ -367,7 +376,7 @@ export async function appliquerSecret(s: Session): Promise<{ secondaires: number
         UPDATE resultats AS r
         SET statut = 'masque_secondaire', ${EFFACER}
         FROM a_masquer AS c
-        WHERE r.indicateur = c.indicateur AND r.periode = c.periode AND r.code = c.code AND r.niveau = 'commune'`);
+        WHERE r.indicateur = c.indicateur AND r.periode = c.periode AND r.code = c.code AND r.niveau = c.niveau`);
       secondaires += r.n;
     }
     await s.run(`INSERT INTO masques_sante SELECT indicateur, niveau, code, periode FROM resultats WHERE secret = 'sante' AND statut LIKE 'masque%'`);

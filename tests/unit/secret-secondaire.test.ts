@@ -1,0 +1,115 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db, type Session } from '../../functions/src/core/duckdb/duckdb.ts';
+import { appliquerSecret, preparerPairesEmboitees } from '../../functions/src/core/indicateurs/moteur.ts';
+
+// Secrecy of health counts on overlapping geographies (methods.md §9): the engine's own
+// suppression (appliquerSecret) run on a small synthetic geography, an edge case the real CLS
+// registry of data/ does not hold: a CLS made of an EPCI plus one small commune. Published
+// together, the CLS's and the EPCI's death totals would differ by that commune's masked count.
+//
+//   département D = {A1, A2, A3, B1, B2} (France: the same communes)
+//   EPCI E1 = {A1, A2, A3}, CLS C = E1 + B1
+//   deaths: A1 50, A2 30, A3 20, B1 5 (masked: 1 to 10), B2 40
+
+const DECES: Record<string, number> = { A1: 50, A2: 30, A3: 20, B1: 5, B2: 40 };
+const TERRITOIRES: Record<string, string[]> = {
+  'epci/E1': ['A1', 'A2', 'A3'],
+  'cls/C': ['A1', 'A2', 'A3', 'B1'],
+  'departement/D': ['A1', 'A2', 'A3', 'B1', 'B2'],
+  'france/FR': ['A1', 'A2', 'A3', 'B1', 'B2'],
+};
+
+let dir: string;
+let db: Db;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'st-secret-secondaire-'));
+  db = await openDb({ workDir: dir, threads: 1, memoryLimit: null });
+});
+afterAll(async () => {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function preparer(s: Session): Promise<void> {
+  await s.run(`CREATE OR REPLACE TEMP TABLE defs (indicateur VARCHAR, secret VARCHAR)`);
+  await s.append('defs', [['deces', 'sante']]);
+  await s.run(`CREATE OR REPLACE TEMP TABLE briques AS SELECT 'deces' AS indicateur`);
+  await s.run(`CREATE OR REPLACE TEMP TABLE appartenance (code_commune VARCHAR, niveau VARCHAR, code VARCHAR)`);
+  const lignes: string[][] = Object.keys(DECES).map((c) => [c, 'commune', c]);
+  for (const [t, communes] of Object.entries(TERRITOIRES)) for (const c of communes) lignes.push([c, t.split('/')[0]!, t.split('/')[1]!]);
+  await s.append('appartenance', lignes);
+  await preparerPairesEmboitees(s);
+  await s.run(`CREATE OR REPLACE TEMP TABLE resultats (
+      indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR, statut VARCHAR, valeur DOUBLE, numerateur DOUBLE, numerateur_brut DOUBLE,
+      ic_bas DOUBLE, ic_haut DOUBLE, variance DOUBLE, methode_ic VARCHAR, fiabilite VARCHAR, secret VARCHAR, methode VARCHAR)`);
+  const rows: Array<Array<string | number>> = Object.entries(DECES).map(([c, n]) => ['commune', c, n]);
+  for (const [t, communes] of Object.entries(TERRITOIRES)) rows.push([t.split('/')[0]!, t.split('/')[1]!, communes.reduce((x, c) => x + DECES[c]!, 0)]);
+  for (const [niveau, code, n] of rows) {
+    await s.run(
+      `INSERT INTO resultats VALUES ('deces', $niveau, $code, '2013-2018', 'ok', $n / 1000.0, $n, $n, 0, 1, NULL, CASE WHEN $n < 10 THEN 'Exact' ELSE 'Byar' END, CASE WHEN $n < 20 THEN 'petits_effectifs' END, 'sante', 'taux')`,
+      { niveau: niveau as string, code: code as string, n: n as number },
+    );
+  }
+  await s.run('CREATE OR REPLACE TEMP TABLE masques_sante (indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR)');
+  await s.run('CREATE OR REPLACE TEMP TABLE masques_lies (indicateur VARCHAR, source VARCHAR)');
+}
+
+/** What is published after secrecy: each territory's count, or null when masked. */
+async function publies(s: Session): Promise<Map<string, number | null>> {
+  const r = await s.all<{ cle: string; numerateur: number | null }>(`SELECT niveau || '/' || code AS cle, numerateur FROM resultats ORDER BY cle`);
+  return new Map(r.map((x) => [x.cle, x.numerateur]));
+}
+
+describe('secondary suppression on nested territories (methods.md §9)', () => {
+  it('leaves no masked count recoverable by differencing a CLS and the EPCI it extends, nor a territory and its communes', async () => {
+    await db.session(async (s) => {
+      await preparer(s);
+      const paires = await s.all<{ p: string }>(`SELECT niveau1 || '/' || code1 || ' ⊃ ' || niveau2 || '/' || code2 AS p FROM paires_emboitees ORDER BY p`);
+      // France and D hold the same communes: not nested; C extends E1; both lie in D and France
+      expect(paires.map((x) => x.p)).toEqual(['cls/C ⊃ epci/E1', 'departement/D ⊃ cls/C', 'departement/D ⊃ epci/E1', 'france/FR ⊃ cls/C', 'france/FR ⊃ epci/E1']);
+
+      await appliquerSecret(s);
+      const p = await publies(s);
+      const statuts = await s.all<{ cle: string; statut: string; methode_ic: string | null; fiabilite: string | null }>(
+        `SELECT niveau || '/' || code AS cle, statut, methode_ic, fiabilite FROM resultats WHERE statut LIKE 'masque%' ORDER BY cle`,
+      );
+      expect(statuts.map((x) => `${x.cle} ${x.statut}`)).toEqual([
+        'cls/C masque_secondaire',
+        'commune/A2 masque_secondaire',
+        'commune/A3 masque_secondaire',
+        'commune/B1 masque',
+        'commune/B2 masque_secondaire',
+      ]);
+      // nothing on a masked row tells its count apart
+      expect(statuts.every((x) => x.methode_ic === null && x.fiabilite === null)).toBe(true);
+
+      // The attack, exhaustively: for every territory, and every pair of nested published
+      // territories, the published totals minus the published communes must never leave exactly
+      // one masked commune (whose count would then be known).
+      const ensembles: Array<{ nom: string; total: number | null; communes: string[] }> = Object.entries(TERRITOIRES).map(([t, communes]) => ({ nom: t, total: p.get(t)!, communes }));
+      for (const a of Object.entries(TERRITOIRES)) {
+        for (const b of Object.entries(TERRITOIRES)) {
+          const [ta, ca] = a;
+          const [tb, cb] = b;
+          if (ta === tb || !cb.every((c) => ca.includes(c)) || cb.length === ca.length) continue;
+          const ecart = p.get(ta) === null || p.get(tb) === null ? null : p.get(ta)! - p.get(tb)!;
+          ensembles.push({ nom: `${ta} − ${tb}`, total: ecart, communes: ca.filter((c) => !cb.includes(c)) });
+        }
+      }
+      const retrouves: string[] = [];
+      for (const e of ensembles) {
+        if (e.total === null) continue;
+        const masquees = e.communes.filter((c) => p.get(`commune/${c}`) === null);
+        if (masquees.length !== 1) continue;
+        const reste = e.total - e.communes.filter((c) => p.get(`commune/${c}`) !== null).reduce((x, c) => x + p.get(`commune/${c}`)!, 0);
+        retrouves.push(`${e.nom} → ${masquees[0]} = ${reste}`);
+      }
+      expect(retrouves).toEqual([]);
+      // the EPCI, the département and France keep their totals
+      expect([p.get('epci/E1'), p.get('departement/D'), p.get('france/FR')]).toEqual([100, 145, 145]);
+    });
+  });
+});
