@@ -354,6 +354,10 @@ describe('statistical secrecy on every output of a health indicator', () => {
       csvs.push({ ou: url, texte: (await appel(`${url}&format=csv`)).body });
     }
 
+    // the marts hold secondary masks; none is published as such (the statut would bound the count)
+    expect(lignes.filter((l) => l.statut === 'masque_secondaire').map((l) => l.ou)).toEqual([]);
+    expect(lignes.some((l) => l.statut === 'masque')).toBe(true);
+    for (const { ou, texte } of csvs) expect(texte.includes('masque_secondaire'), ou).toBe(false);
     for (const l of lignes) {
       if (l.statut!.startsWith('masque') || l.statut === 'secret') expect(chiffres(l), l.ou).toBe(false);
       if (l.numerateur !== null && l.numerateur !== undefined) expect(l.numerateur > 0 && l.numerateur <= 10, l.ou).toBe(false);

@@ -14,8 +14,8 @@ import { appliquerSecret, preparerPairesEmboitees } from '../../functions/src/co
 //   EPCI E1 = {A1, A2, A3}, CLS C = E1 + B1
 //   deaths: A1 50, A2 30, A3 20, B1 5 (masked: 1 to 10), B2 40
 
-const DECES: Record<string, number> = { A1: 50, A2: 30, A3: 20, B1: 5, B2: 40 };
-const TERRITOIRES: Record<string, string[]> = {
+const DECES_CLS: Record<string, number> = { A1: 50, A2: 30, A3: 20, B1: 5, B2: 40 };
+const TERRITOIRES_CLS: Record<string, string[]> = {
   'epci/E1': ['A1', 'A2', 'A3'],
   'cls/C': ['A1', 'A2', 'A3', 'B1'],
   'departement/D': ['A1', 'A2', 'A3', 'B1', 'B2'],
@@ -33,7 +33,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function preparer(s: Session): Promise<void> {
+async function preparer(s: Session, DECES: Record<string, number>, TERRITOIRES: Record<string, string[]>): Promise<void> {
   await s.run(`CREATE OR REPLACE TEMP TABLE defs (indicateur VARCHAR, secret VARCHAR)`);
   await s.append('defs', [['deces', 'sante']]);
   await s.run(`CREATE OR REPLACE TEMP TABLE briques AS SELECT 'deces' AS indicateur`);
@@ -65,8 +65,10 @@ async function publies(s: Session): Promise<Map<string, number | null>> {
 
 describe('secondary suppression on nested territories (methods.md §9)', () => {
   it('leaves no masked count recoverable by differencing a CLS and the EPCI it extends, nor a territory and its communes', async () => {
+    const DECES = DECES_CLS;
+    const TERRITOIRES = TERRITOIRES_CLS;
     await db.session(async (s) => {
-      await preparer(s);
+      await preparer(s, DECES, TERRITOIRES);
       const paires = await s.all<{ p: string }>(`SELECT niveau1 || '/' || code1 || ' ⊃ ' || niveau2 || '/' || code2 AS p FROM paires_emboitees ORDER BY p`);
       // France and D hold the same communes: not nested; C extends E1; both lie in D and France
       expect(paires.map((x) => x.p)).toEqual(['cls/C ⊃ epci/E1', 'departement/D ⊃ cls/C', 'departement/D ⊃ epci/E1', 'france/FR ⊃ cls/C', 'france/FR ⊃ epci/E1']);
@@ -86,30 +88,70 @@ describe('secondary suppression on nested territories (methods.md §9)', () => {
       // nothing on a masked row tells its count apart
       expect(statuts.every((x) => x.methode_ic === null && x.fiabilite === null)).toBe(true);
 
-      // The attack, exhaustively: for every territory, and every pair of nested published
-      // territories, the published totals minus the published communes must never leave exactly
-      // one masked commune (whose count would then be known).
-      const ensembles: Array<{ nom: string; total: number | null; communes: string[] }> = Object.entries(TERRITOIRES).map(([t, communes]) => ({ nom: t, total: p.get(t)!, communes }));
-      for (const a of Object.entries(TERRITOIRES)) {
-        for (const b of Object.entries(TERRITOIRES)) {
-          const [ta, ca] = a;
-          const [tb, cb] = b;
-          if (ta === tb || !cb.every((c) => ca.includes(c)) || cb.length === ca.length) continue;
-          const ecart = p.get(ta) === null || p.get(tb) === null ? null : p.get(ta)! - p.get(tb)!;
-          ensembles.push({ nom: `${ta} − ${tb}`, total: ecart, communes: ca.filter((c) => !cb.includes(c)) });
-        }
-      }
-      const retrouves: string[] = [];
-      for (const e of ensembles) {
-        if (e.total === null) continue;
-        const masquees = e.communes.filter((c) => p.get(`commune/${c}`) === null);
-        if (masquees.length !== 1) continue;
-        const reste = e.total - e.communes.filter((c) => p.get(`commune/${c}`) !== null).reduce((x, c) => x + p.get(`commune/${c}`)!, 0);
-        retrouves.push(`${e.nom} → ${masquees[0]} = ${reste}`);
-      }
-      expect(retrouves).toEqual([]);
+      expect(retrouvables(p, TERRITOIRES, [])).toEqual([]);
       // the EPCI, the département and France keep their totals
       expect([p.get('epci/E1'), p.get('departement/D'), p.get('france/FR')]).toEqual([100, 145, 145]);
+    });
+  });
+});
+
+/**
+ * The attack, exhaustively: for every published territory, every pair of nested published
+ * territories, and every derived set given (a total computed from published totals), the total
+ * minus the published communes must never leave exactly one masked commune.
+ */
+function retrouvables(p: Map<string, number | null>, TERRITOIRES: Record<string, string[]>, derives: Array<{ nom: string; total: number | null; communes: string[] }>): string[] {
+  const ensembles: Array<{ nom: string; total: number | null; communes: string[] }> = [...Object.entries(TERRITOIRES).map(([t, communes]) => ({ nom: t, total: p.get(t)!, communes })), ...derives];
+  for (const [ta, ca] of Object.entries(TERRITOIRES)) {
+    for (const [tb, cb] of Object.entries(TERRITOIRES)) {
+      if (ta === tb || !cb.every((c) => ca.includes(c)) || cb.length === ca.length) continue;
+      const ecart = p.get(ta) === null || p.get(tb) === null ? null : p.get(ta)! - p.get(tb)!;
+      ensembles.push({ nom: `${ta} − ${tb}`, total: ecart, communes: ca.filter((c) => !cb.includes(c)) });
+    }
+  }
+  const retrouves: string[] = [];
+  for (const e of ensembles) {
+    if (e.total === null) continue;
+    const masquees = e.communes.filter((c) => p.get(`commune/${c}`) === null);
+    if (masquees.length !== 1) continue;
+    const reste = e.total - e.communes.filter((c) => p.get(`commune/${c}`) !== null).reduce((x, c) => x + p.get(`commune/${c}`)!, 0);
+    retrouves.push(`${e.nom} → ${masquees[0]} = ${reste}`);
+  }
+  return retrouves;
+}
+
+describe('secondary suppression across a département border (an EPCI straddling two départements)', () => {
+  //   département D2 = {P1, P2, M1, P4, M2, P3}, département D3 = {Q1, Q2}; France = all
+  //   EPCI E2 = {P1, P2, M1} and E5 = {P4, M2} (inside D2), E3 = {P3, Q1} (across the border), E4 = {Q2}
+  //   deaths: P1 40, P2 25, M1 3, P4 35, M2 4, P3 6 (M1, M2, P3 masked), Q1 30, Q2 50
+  // No published territory nor nested pair leaves P3 alone, but D2's total minus E2's and E5's does.
+  const DECES: Record<string, number> = { P1: 40, P2: 25, M1: 3, P4: 35, M2: 4, P3: 6, Q1: 30, Q2: 50 };
+  const TERRITOIRES: Record<string, string[]> = {
+    'epci/E2': ['P1', 'P2', 'M1'],
+    'epci/E5': ['P4', 'M2'],
+    'epci/E3': ['P3', 'Q1'],
+    'epci/E4': ['Q2'],
+    'departement/D2': ['P1', 'P2', 'M1', 'P4', 'M2', 'P3'],
+    'departement/D3': ['Q1', 'Q2'],
+    'france/FR': ['P1', 'P2', 'M1', 'P4', 'M2', 'P3', 'Q1', 'Q2'],
+  };
+
+  it('protects the part of a département outside the EPCI wholly inside it', async () => {
+    await db.session(async (s) => {
+      await preparer(s, DECES, TERRITOIRES);
+      await appliquerSecret(s);
+      const p = await publies(s);
+      const derive = (dep: string, dedans: string[]) => ({
+        nom: `${dep} − ${dedans.join(' − ')}`,
+        total: [dep, ...dedans].some((t) => p.get(t) === null) ? null : p.get(dep)! - dedans.reduce((x, t) => x + p.get(t)!, 0),
+        communes: TERRITOIRES[dep]!.filter((c) => !dedans.some((t) => TERRITOIRES[t]!.includes(c))),
+      });
+      expect(retrouvables(p, TERRITOIRES, [derive('departement/D2', ['epci/E2', 'epci/E5']), derive('departement/D3', ['epci/E4'])])).toEqual([]);
+      // what it took: the smallest EPCI inside D2, and its smallest commune (else that total would be the sum of its communes)
+      const masques = await s.all<{ cle: string }>(`SELECT niveau || '/' || code AS cle FROM resultats WHERE statut LIKE 'masque%' ORDER BY cle`);
+      expect(masques.map((x) => x.cle)).toEqual(expect.arrayContaining(['commune/P3']));
+      // (on so small a geography, the départements' own secondary masks then take most communes)
+      expect([p.get('departement/D2'), p.get('departement/D3'), p.get('france/FR')]).toEqual([113, 80, 193]);
     });
   });
 });

@@ -50,7 +50,9 @@ describe('why a value is missing, and how one was obtained', () => {
     const statuts: StatutIndicateur[] = ['ok', 'partiel', 'masque', 'masque_secondaire', 'masque_complementaire', 'secret', 'absent', 'non_disponible', 'non_agrege', 'denominateur_nul', 'non_calculable', 'donnees_incoherentes', 'non_publie'];
     for (const s of statuts) expect(RAISONS_STATUT[s], s).toMatch(/^[a-zéèêâ]/);
     expect(Object.keys(RAISONS_STATUT).sort()).toEqual([...statuts].sort());
-    expect(RAISONS_STATUT.masque).toBe('masqué\u00a0: de 1 à 10 événements (secret statistique)');
+    // primary and secondary masks read alike (saying which would bound the count)
+    expect(RAISONS_STATUT.masque).toBe('masqué\u00a0: secret statistique (petit effectif, ou protection d’un petit effectif voisin)');
+    expect(RAISONS_STATUT.masque_secondaire).toBe(RAISONS_STATUT.masque);
     expect(RAISONS_STATUT.secret).toBe('secret statistique de l’Insee');
   });
 

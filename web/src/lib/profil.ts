@@ -26,8 +26,9 @@ export function intervalle(indicateur: Pick<IndicateurProfil, 'ic_bas' | 'ic_hau
 export const RAISONS_STATUT: Readonly<Record<StatutIndicateur, string>> = {
   ok: 'valeur absente',
   partiel: 'valeur absente',
-  masque: 'masqué\u00a0: de 1 à 10 événements (secret statistique)',
-  masque_secondaire: 'masqué pour protéger une valeur voisine (secret secondaire)',
+  // (primary and secondary masks are published alike: saying which would bound the count)
+  masque: 'masqué\u00a0: secret statistique (petit effectif, ou protection d’un petit effectif voisin)',
+  masque_secondaire: 'masqué\u00a0: secret statistique (petit effectif, ou protection d’un petit effectif voisin)',
   masque_complementaire: 'masqué\u00a0: avec d’autres valeurs publiées, il redonnerait un nombre de décès masqué',
   secret: 'secret statistique de l’Insee',
   absent: 'absent des données sources',

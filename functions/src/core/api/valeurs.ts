@@ -81,6 +81,15 @@ export function valeurVide(statut: StatutIndicateur): ValeurIndicateur {
 const STATUTS_SECRETS = /^(?:masque|secret)/;
 
 /**
+ * The statut as published: a secondary mask reads as a primary one (`masque`), as INSEE marks
+ * every secret cell alike. Told apart, they gave bounds (1 to 10 against 11 or more) that pinned
+ * masked counts down from territory totals (ADR 0013, révision 2).
+ */
+export function statutPublie(statut: StatutIndicateur): StatutIndicateur {
+  return statut === 'masque_secondaire' ? 'masque' : statut;
+}
+
+/**
  * Secrecy, once more at the edge. The engine already blanks masked and secret values; whatever
  * the mart holds, a row whose statut starts with `masque` or `secret` leaves without value,
  * numerator, interval, interval method, reliability flag or p-values, and for a `sante` indicator a numerator of 1 to 10 events
@@ -89,6 +98,7 @@ const STATUTS_SECRETS = /^(?:masque|secret)/;
  */
 export function proteger<T extends ValeurIndicateur>(ligne: T, secret: 'sante' | 'insee' | 'aucun'): T {
   if (ligne.statut === null || ligne.statut === undefined) ligne.statut = 'absent';
+  ligne.statut = statutPublie(ligne.statut);
   const petitEffectif = secret === 'sante' && ligne.numerateur !== null && ligne.numerateur > 0 && ligne.numerateur <= 10;
   if (petitEffectif) ligne.statut = 'masque';
   if (STATUTS_SECRETS.test(ligne.statut)) {

@@ -338,6 +338,22 @@ async function construireStandard(s: Session): Promise<void> {
  */
 export async function preparerPairesEmboitees(s: Session): Promise<void> {
   await s.run(`CREATE OR REPLACE TEMP TABLE paires_emboitees AS ${pairesEmboiteesSql}`);
+  // EPCI wholly inside one département; and, per département, its communes outside them (in an
+  // EPCI that straddles a border, or in none): the département's total minus those EPCI's totals
+  // is their total, which secondary suppression protects too (secret-secondaire.sql)
+  await s.run(`CREATE OR REPLACE TEMP TABLE epci_internes AS
+    SELECT e.code AS code_epci, any_value(d.code) AS code_departement
+    FROM appartenance AS e
+    JOIN appartenance AS d ON d.code_commune = e.code_commune AND d.niveau = 'departement'
+    WHERE e.niveau = 'epci'
+    GROUP BY e.code
+    HAVING count(DISTINCT d.code) = 1`);
+  await s.run(`CREATE OR REPLACE TEMP TABLE parties_derivees AS
+    SELECT d.code_commune, 'reste-departement' AS niveau, d.code
+    FROM appartenance AS d
+    LEFT JOIN appartenance AS e ON e.code_commune = d.code_commune AND e.niveau = 'epci'
+    WHERE d.niveau = 'departement'
+        AND (e.code IS NULL OR e.code NOT IN (SELECT code_epci FROM epci_internes))`);
 }
 
 /**

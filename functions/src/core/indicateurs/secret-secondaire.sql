@@ -11,7 +11,9 @@
 -- one masked commune and nothing else counted, no commune can protect it: the total of one of the
 -- two territories is masked instead, a CLS before an EPCI, an EPCI before a département…
 -- (territorial levels of the least use first), then the smaller. A pair whose total is already
--- masked gives nothing away. Output: (indicateur, periode, niveau, code) to mask.
+-- masked gives nothing away. Derived parts too (parties_derivees): a département's total minus
+-- the totals of the EPCI wholly inside it is the total of its communes in EPCI that straddle a
+-- border, a set no territory publishes but anyone can compute. Output: (indicateur, periode, niveau, code) to mask.
 WITH m AS (
     SELECT
         indicateur,
@@ -31,8 +33,12 @@ marges AS (
         a.niveau AS niveau_m,
         a.code AS code_m
     FROM m
-    JOIN appartenance AS a ON a.code_commune = m.code
-    WHERE a.niveau <> 'commune'
+    JOIN (
+        SELECT * FROM appartenance WHERE niveau <> 'commune'
+        UNION ALL
+        -- the derived part of each département outside the EPCI wholly inside it
+        SELECT code_commune, niveau, code FROM parties_derivees
+    ) AS a ON a.code_commune = m.code
 ),
 totaux AS (
     SELECT
@@ -46,11 +52,31 @@ totaux AS (
             niveau_m,
             code_m,
             count(*) FILTER (WHERE masque) AS masques,
-            count(*) FILTER (WHERE NOT masque) AS comptes
+            count(*) FILTER (WHERE NOT masque) AS comptes,
+            sum(numerateur_brut) AS somme
         FROM marges
         GROUP BY ALL
     ) AS g
     LEFT JOIN resultats AS r ON r.indicateur = g.indicateur AND r.periode = g.periode AND r.niveau = g.niveau_m AND r.code = g.code_m
+    -- a derived part can no longer be derived once its département's total or the total of one
+    -- EPCI inside it is masked
+    WHERE g.niveau_m <> 'reste-departement'
+    UNION ALL
+    SELECT
+        g.*,
+        EXISTS (
+            SELECT 1
+            FROM resultats AS r
+            WHERE r.indicateur = g.indicateur AND r.periode = g.periode AND r.statut LIKE 'masque%'
+                AND ((r.niveau = 'departement' AND r.code = g.code_m)
+                    OR (r.niveau = 'epci' AND r.code IN (SELECT code_epci FROM epci_internes AS e WHERE e.code_departement = g.code_m)))
+        ) AS total_masque
+    FROM (
+        SELECT indicateur, periode, niveau_m, code_m, count(*) FILTER (WHERE masque) AS masques, count(*) FILTER (WHERE NOT masque) AS comptes, sum(numerateur_brut) AS somme
+        FROM marges
+        WHERE niveau_m = 'reste-departement'
+        GROUP BY ALL
+    ) AS g
 ),
 differences AS (
     SELECT t1.indicateur, t1.periode, p.niveau1, p.code1, p.niveau2, p.code2, t1.comptes - t2.comptes AS comptes
@@ -67,6 +93,8 @@ seules AS (
     FROM totaux
     WHERE masques = 1
         AND comptes >= 1
+        -- a masked total gives nothing to subtract from
+        AND NOT total_masque
     UNION ALL
     -- the communes of a territory outside a territory it holds: exactly one masked among counted ones
     SELECT indicateur, periode, niveau1, code1, niveau2, code2
@@ -88,6 +116,35 @@ FROM (
     ANTI JOIN appartenance AS a ON a.code_commune = c.code AND a.niveau = c.niveau_sauf AND a.code = c.code_sauf
     QUALIFY row_number() OVER (PARTITION BY c.indicateur, c.periode, c.niveau_m, c.code_m, c.niveau_sauf, c.code_sauf ORDER BY c.numerateur_brut, c.code) = 1
 )
+UNION
+-- a derived part of a département made of one masked commune and nothing else counted: the total
+-- of the smallest EPCI wholly inside the département is masked, with its smallest non-zero commune
+-- (alone, its total would still be the sum of its published communes)
+SELECT indicateur, periode, unnest(['epci', 'commune']) AS niveau, unnest([code_epci, code_commune]) AS code
+FROM (
+    SELECT i.indicateur, i.periode, e.code_m AS code_epci, c.code AS code_commune
+    FROM totaux AS i
+    JOIN epci_internes AS ei ON ei.code_departement = i.code_m
+    JOIN totaux AS e ON e.indicateur = i.indicateur AND e.periode = i.periode AND e.niveau_m = 'epci' AND e.code_m = ei.code_epci
+    JOIN marges AS c ON c.indicateur = i.indicateur AND c.periode = i.periode AND c.niveau_m = 'epci' AND c.code_m = e.code_m
+    WHERE i.niveau_m = 'reste-departement'
+        AND i.masques = 1
+        AND i.comptes = 0
+        AND NOT i.total_masque
+        AND NOT e.total_masque
+        AND NOT c.masque
+        AND c.numerateur_brut > 0
+    QUALIFY row_number() OVER (PARTITION BY i.indicateur, i.periode, i.code_m ORDER BY e.somme, e.code_m, c.numerateur_brut, c.code) = 1
+)
+UNION
+-- a territory whose counted communes are all masked, one only: its total is that commune's count
+-- (a secondary mask, 11 or more, in a one-commune CLS, say): the total is masked too
+SELECT indicateur, periode, niveau_m, code_m
+FROM totaux
+WHERE niveau_m <> 'reste-departement'
+    AND masques = 1
+    AND comptes = 0
+    AND NOT total_masque
 UNION
 -- a lone masked commune between two nested territories: one of the two totals
 SELECT DISTINCT indicateur, periode, niveau, code

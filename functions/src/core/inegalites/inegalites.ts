@@ -258,7 +258,8 @@ export async function inegalitesTerritoire(s: Session, args: ArgumentsInegalites
   const exclues: Record<string, number> = {};
   const utilisees: LigneCommune[] = [];
   for (const l of lignes) {
-    const raison = l.valeur === null ? (l.statut === null ? 'absent' : l.statut === 'ok' ? 'sans_valeur' : l.statut) : !(l.population !== null && l.population > 0) ? 'population_absente' : null;
+    // (a secondary mask counted as a primary one: the published statut, see statutPublie)
+    const raison = l.valeur === null ? (l.statut === null ? 'absent' : l.statut === 'ok' ? 'sans_valeur' : l.statut === 'masque_secondaire' ? 'masque' : l.statut) : !(l.population !== null && l.population > 0) ? 'population_absente' : null;
     if (raison === null) utilisees.push(l);
     else exclues[raison] = (exclues[raison] ?? 0) + 1;
   }

@@ -97,6 +97,7 @@ export type StatutIndicateur =
   | 'ok'
   | 'partiel'
   | 'masque'
+  /** In the marts only: published as `masque` (see api/valeurs.ts, statutPublie). */
   | 'masque_secondaire'
   | 'masque_complementaire'
   | 'secret'
