@@ -3,7 +3,7 @@ import { FormatInconnuError } from '../../functions/src/core/errors.ts';
 import { entreeSource } from '../../functions/src/core/sources/adapter.ts';
 import { ADAPTATEURS, detecterFormat } from '../../functions/src/core/sources/registry.ts';
 import { cleRaw, PREFIXE_DEPOT } from '../../functions/src/core/storage/keys.ts';
-import { INDICATEURS } from '../../functions/src/core/indicateurs/registry.ts';
+import { INDICATEURS, verifierMasquesLies } from '../../functions/src/core/indicateurs/registry.ts';
 
 describe('source adapters registry', () => {
   it('has unique kebab-case ids whose raw copies never land under the upload prefix (no trigger loop)', () => {
@@ -37,5 +37,22 @@ describe('indicator registry: family requetes', () => {
       expect(lues.length, id).toBeGreaterThan(0);
       expect([...(r.variables ?? [])].sort(), id).toEqual([...new Set(lues)].sort());
     }
+  });
+});
+
+describe('indicator registry: complementary masks (masqueAvec)', () => {
+  const parId = (id: string) => INDICATEURS.find((i) => i.definition.id === id)!;
+  const avec = (id: string, masqueAvec: string[]) => ({ ...parId(id), definition: { ...parId(id).definition, masqueAvec } });
+
+  it('accepts the registry as it is, and refuses a source that is absent, not a health indicator, chained, or without the periods', () => {
+    expect(() => verifierMasquesLies(INDICATEURS)).not.toThrow();
+    const solde = 'taux-variation-solde-naturel';
+    const autres = INDICATEURS.filter((i) => i.definition.id !== solde);
+    expect(() => verifierMasquesLies([...autres, avec(solde, ['inconnu'])])).toThrow(`${solde} : masqueAvec « inconnu » doit nommer un indicateur de santé du registre`);
+    expect(() => verifierMasquesLies([...autres, avec(solde, ['taux-natalite'])])).toThrow(/masqueAvec « taux-natalite » doit nommer un indicateur de santé/);
+    const deces = 'taux-mortalite-brute';
+    const chaine = [...INDICATEURS.filter((i) => i.definition.id !== deces), avec(deces, ['taux-standardise-mortalite-ors'])];
+    expect(() => verifierMasquesLies(chaine)).toThrow(/lui-même sans masqueAvec/);
+    expect(() => verifierMasquesLies([...autres, avec(solde, ['taux-standardise-mortalite-ors'])])).toThrow(`${solde} : masqueAvec « taux-standardise-mortalite-ors » ne couvre pas ses périodes (2013-2018)`);
   });
 });

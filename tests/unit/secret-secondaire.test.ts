@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db, type Session } from '../../functions/src/core/duckdb/duckdb.ts';
-import { appliquerSecret, preparerPairesEmboitees } from '../../functions/src/core/indicateurs/moteur.ts';
+import { appliquerSecret, preparerMargesSecret } from '../../functions/src/core/indicateurs/moteur.ts';
 
 // Secrecy of health counts on overlapping geographies (methods.md §9): the engine's own
 // suppression (appliquerSecret) run on a small synthetic geography, an edge case the real CLS
@@ -41,7 +41,7 @@ async function preparer(s: Session, DECES: Record<string, number>, TERRITOIRES: 
   const lignes: string[][] = Object.keys(DECES).map((c) => [c, 'commune', c]);
   for (const [t, communes] of Object.entries(TERRITOIRES)) for (const c of communes) lignes.push([c, t.split('/')[0]!, t.split('/')[1]!]);
   await s.append('appartenance', lignes);
-  await preparerPairesEmboitees(s);
+  await preparerMargesSecret(s);
   await s.run(`CREATE OR REPLACE TEMP TABLE resultats (
       indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR, statut VARCHAR, valeur DOUBLE, numerateur DOUBLE, numerateur_brut DOUBLE,
       ic_bas DOUBLE, ic_haut DOUBLE, variance DOUBLE, methode_ic VARCHAR, fiabilite VARCHAR, secret VARCHAR, methode VARCHAR)`);

@@ -1,4 +1,5 @@
 import type { StatutIndicateur, ValeurIndicateur } from '../model/api-types.ts';
+import { statutPublie } from '../model/statuts.ts';
 import type { ColonneCsv } from './csv.ts';
 
 /**
@@ -79,15 +80,6 @@ export function valeurVide(statut: StatutIndicateur): ValeurIndicateur {
 }
 
 const STATUTS_SECRETS = /^(?:masque|secret)/;
-
-/**
- * The statut as published: a secondary mask reads as a primary one (`masque`), as INSEE marks
- * every secret cell alike. Told apart, they gave bounds (1 to 10 against 11 or more) that pinned
- * masked counts down from territory totals (ADR 0013, révision 2).
- */
-export function statutPublie(statut: StatutIndicateur): StatutIndicateur {
-  return statut === 'masque_secondaire' ? 'masque' : statut;
-}
 
 /**
  * Secrecy, once more at the edge. The engine already blanks masked and secret values; whatever

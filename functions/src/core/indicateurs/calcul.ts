@@ -10,7 +10,7 @@ import {
   creerVuePublies,
   executerMoteur,
   executerScript,
-  preparerPairesEmboitees,
+  preparerMargesSecret,
   type EtapeMoteur,
   type FichierIndicateur,
   type FichierSecrets,
@@ -109,7 +109,7 @@ export async function preparerEtExecuter(
   await executerScript(s, epciInchangesSql);
   // Perimeters: every territory and the communes it holds; references of each territory.
   await executerScript(s, perimetresSql);
-  await preparerPairesEmboitees(s);
+  await preparerMargesSecret(s);
   await s.run(`CREATE OR REPLACE TEMP TABLE standard_france_2006 (bas INTEGER, population DOUBLE)`);
   if (sources.estimations) {
     await s.run(`INSERT INTO standard_france_2006

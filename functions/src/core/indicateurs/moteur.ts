@@ -333,10 +333,12 @@ async function construireStandard(s: Session): Promise<void> {
 
 
 /**
- * The nested pairs of territories (paires-emboitees.sql), once per engine run, from `appartenance`:
- * secondary suppression protects the communes in between as it protects a territory's total.
+ * The sets of communes whose total can be derived from published totals, beside the territories
+ * themselves, once per engine run from `appartenance`: nested pairs of territories
+ * (paires-emboitees.sql) and the parts of départements outside the EPCI wholly inside them.
+ * Secondary suppression (secret-secondaire.sql) protects them as it protects a territory's total.
  */
-export async function preparerPairesEmboitees(s: Session): Promise<void> {
+export async function preparerMargesSecret(s: Session): Promise<void> {
   await s.run(`CREATE OR REPLACE TEMP TABLE paires_emboitees AS ${pairesEmboiteesSql}`);
   // EPCI wholly inside one département; and, per département, its communes outside them (in an
   // EPCI that straddles a border, or in none): the département's total minus those EPCI's totals

@@ -31,18 +31,22 @@ for (const i of INDICATEURS) {
   PAR_ID.set(i.definition.id, i);
 }
 
-// complementary masks: from a health indicator of the registry, never chained, same periods
-for (const i of INDICATEURS) {
-  for (const id of i.definition.masqueAvec) {
-    const source = PAR_ID.get(id);
-    if (!source || source.definition.secret !== 'sante' || source.definition.masqueAvec.length > 0) {
-      throw new Error(`${i.definition.id} : masqueAvec « ${id} » doit nommer un indicateur de santé du registre, lui-même sans masqueAvec`);
-    }
-    if (!i.definition.periodes.every((p) => source.definition.periodes.includes(p))) {
-      throw new Error(`${i.definition.id} : masqueAvec « ${id} » ne couvre pas ses périodes (${i.definition.periodes.join(', ')})`);
+/** Complementary masks (`masqueAvec`): from a health indicator of the registry, never chained, covering the periods. */
+export function verifierMasquesLies(indicateurs: readonly Indicateur[]): void {
+  const parId = new Map(indicateurs.map((i) => [i.definition.id, i]));
+  for (const i of indicateurs) {
+    for (const id of i.definition.masqueAvec) {
+      const source = parId.get(id);
+      if (!source || source.definition.secret !== 'sante' || source.definition.masqueAvec.length > 0) {
+        throw new Error(`${i.definition.id} : masqueAvec « ${id} » doit nommer un indicateur de santé du registre, lui-même sans masqueAvec`);
+      }
+      if (!i.definition.periodes.every((p) => source.definition.periodes.includes(p))) {
+        throw new Error(`${i.definition.id} : masqueAvec « ${id} » ne couvre pas ses périodes (${i.definition.periodes.join(', ')})`);
+      }
     }
   }
 }
+verifierMasquesLies(INDICATEURS);
 
 export function indicateur(id: string): Indicateur | undefined {
   return PAR_ID.get(id);

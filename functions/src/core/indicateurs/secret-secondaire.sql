@@ -43,8 +43,19 @@ marges AS (
 totaux AS (
     SELECT
         g.*,
-        -- the territory's own total is masked: no difference can be taken with it
-        coalesce(r.statut LIKE 'masque%', false) AS total_masque
+        CASE
+            -- a derived part can no longer be derived once its département's total or the total
+            -- of one EPCI inside it is masked
+            WHEN g.niveau_m = 'reste-departement' THEN EXISTS (
+                SELECT 1
+                FROM resultats AS d
+                WHERE d.indicateur = g.indicateur AND d.periode = g.periode AND d.statut LIKE 'masque%'
+                    AND ((d.niveau = 'departement' AND d.code = g.code_m)
+                        OR (d.niveau = 'epci' AND d.code IN (SELECT code_epci FROM epci_internes AS e WHERE e.code_departement = g.code_m)))
+            )
+            -- the territory's own total is masked: no difference can be taken with it
+            ELSE coalesce(r.statut LIKE 'masque%', false)
+        END AS total_masque
     FROM (
         SELECT
             indicateur,
@@ -58,25 +69,6 @@ totaux AS (
         GROUP BY ALL
     ) AS g
     LEFT JOIN resultats AS r ON r.indicateur = g.indicateur AND r.periode = g.periode AND r.niveau = g.niveau_m AND r.code = g.code_m
-    -- a derived part can no longer be derived once its département's total or the total of one
-    -- EPCI inside it is masked
-    WHERE g.niveau_m <> 'reste-departement'
-    UNION ALL
-    SELECT
-        g.*,
-        EXISTS (
-            SELECT 1
-            FROM resultats AS r
-            WHERE r.indicateur = g.indicateur AND r.periode = g.periode AND r.statut LIKE 'masque%'
-                AND ((r.niveau = 'departement' AND r.code = g.code_m)
-                    OR (r.niveau = 'epci' AND r.code IN (SELECT code_epci FROM epci_internes AS e WHERE e.code_departement = g.code_m)))
-        ) AS total_masque
-    FROM (
-        SELECT indicateur, periode, niveau_m, code_m, count(*) FILTER (WHERE masque) AS masques, count(*) FILTER (WHERE NOT masque) AS comptes, sum(numerateur_brut) AS somme
-        FROM marges
-        WHERE niveau_m = 'reste-departement'
-        GROUP BY ALL
-    ) AS g
 ),
 differences AS (
     SELECT t1.indicateur, t1.periode, p.niveau1, p.code1, p.niveau2, p.code2, t1.comptes - t2.comptes AS comptes

@@ -2,7 +2,9 @@ import { sqlPath, type Session } from '../duckdb/duckdb.ts';
 import { ParametreInvalideError, TerritoireInconnuError } from '../errors.ts';
 import { indicateur as definitionIndicateur } from '../indicateurs/registry.ts';
 import type { Methode } from '../indicateurs/types.ts';
+import type { StatutIndicateur } from '../model/api-types.ts';
 import { isCodeValide } from '../model/niveaux.ts';
+import { statutPublie } from '../model/statuts.ts';
 import {
   concentrationIndexGrouped,
   crudeRateAggregated,
@@ -258,8 +260,8 @@ export async function inegalitesTerritoire(s: Session, args: ArgumentsInegalites
   const exclues: Record<string, number> = {};
   const utilisees: LigneCommune[] = [];
   for (const l of lignes) {
-    // (a secondary mask counted as a primary one: the published statut, see statutPublie)
-    const raison = l.valeur === null ? (l.statut === null ? 'absent' : l.statut === 'ok' ? 'sans_valeur' : l.statut === 'masque_secondaire' ? 'masque' : l.statut) : !(l.population !== null && l.population > 0) ? 'population_absente' : null;
+    // (by the published statut: a secondary mask counts as a primary one)
+    const raison = l.valeur === null ? (l.statut === null ? 'absent' : l.statut === 'ok' ? 'sans_valeur' : statutPublie(l.statut as StatutIndicateur)) : !(l.population !== null && l.population > 0) ? 'population_absente' : null;
     if (raison === null) utilisees.push(l);
     else exclues[raison] = (exclues[raison] ?? 0) + 1;
   }

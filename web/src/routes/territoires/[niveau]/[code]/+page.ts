@@ -27,6 +27,16 @@ export type ChargementCommunes =
 
 export type ChargementProfil = { ok: true; reponse: ProfilReponse; sources: SourcesConnues | null } | { ok: false; message: string };
 
+/** The datasets' names, fetched once per visit (they change only with an ingestion); a failure is retried on the next page. */
+let sourcesEnCache: Promise<SourcesConnues | null> | null = null;
+function sourcesDeLaSession(fetchFn: typeof fetch): Promise<SourcesConnues | null> {
+  sourcesEnCache ??= chargerSources(fetchFn).then(sourcesConnues, () => {
+    sourcesEnCache = null;
+    return null;
+  });
+  return sourcesEnCache;
+}
+
 const messageDe = (e: unknown): string => (e instanceof ApiError ? e.message : MESSAGE_RESEAU);
 
 function versErreurPage(e: unknown): never {
@@ -57,7 +67,7 @@ export const load: PageLoad = async ({ params, fetch }) => {
   // the indicators: not awaited (a commune's profile is computed on demand), shown when they
   // come; a failure is shown in their section, the rest of the page stays
   // (the datasets' names, for each value's source line: without them, the dataset ids are shown)
-  const sourcesPromise = chargerSources(fetch).then(sourcesConnues, () => null);
+  const sourcesPromise = sourcesDeLaSession(fetch);
   const profilPromise: Promise<ChargementProfil> = chargerProfil(fetch, niveau, code).then(
     async (reponse): Promise<ChargementProfil> => ({ ok: true, reponse, sources: await sourcesPromise }),
     (e: unknown): ChargementProfil => ({ ok: false, message: messageDe(e) }),
