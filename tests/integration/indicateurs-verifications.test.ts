@@ -6,6 +6,7 @@ import { ParametreInvalideError } from '../../functions/src/core/errors.ts';
 import { INDICATEURS } from '../../functions/src/core/indicateurs/registry.ts';
 import { inegalitesTerritoire } from '../../functions/src/core/inegalites/inegalites.ts';
 import type { Runtime } from '../../functions/src/core/runtime.ts';
+import { inconnuesALaBorne, inconnuesDeterminees } from '../../functions/src/core/stats/secret-systeme.ts';
 import { concentrationIndexGrouped, crudeRate, inequalityBetweenUnits, interdecileRatio, siiRii, wilsonInterval } from '../../functions/src/core/stats/index.ts';
 import { DATA } from '../helpers/chemins.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
@@ -389,6 +390,90 @@ describe('secrecy of health counts (methods.md §9)', () => {
       return seules;
     });
     expect(masquees).toEqual([]);
+  });
+
+  it('leaves no masked count from 1 to 10 that a combination of all published totals gives back (system-wide, ADR 0013 revision 3)', async () => {
+    // The attacker's system, built here from what is published (the marts' counts and statuts,
+    // the geography, the CLS registry of data/), not from the engine's own tables: unknowns are
+    // the masked communes and, per département whose published total is not the sum of its
+    // communes' true counts, what it holds beyond them; equations are the published totals. The
+    // rank test (stats/secret-systeme.ts) is checked against exact rational elimination in
+    // tests/unit/stats/secret-systeme.test.ts. True counts come from the harmonised comparateur.
+    const m = lireJson<{ harmonisations: Record<string, { dataset: string; cle: string }> }>(path.join(lakeDir, 'marts', 'manifest.json'));
+    const comparateur = Object.values(m.harmonisations).find((h) => h.dataset === 'comparateur')!;
+    const retrouves: string[] = [];
+    let verifiees = 0;
+    await runtime.db.session(async (s) => {
+      await creerMembresCls(s);
+      const parents = await s.all<{ code: string; niveau: string; parent: string }>(`
+        SELECT code, 'epci' AS niveau, code_epci AS parent FROM read_parquet(${territoires()}) WHERE niveau = 'commune' AND code_epci IS NOT NULL
+        UNION ALL SELECT code, 'departement', code_departement FROM read_parquet(${territoires()}) WHERE niveau = 'commune'
+        UNION ALL SELECT code, 'region', code_region FROM read_parquet(${territoires()}) WHERE niveau = 'commune'
+        UNION ALL SELECT code, 'france', 'FR' FROM read_parquet(${territoires()}) WHERE niveau = 'commune'
+        UNION ALL SELECT code_commune, 'cls', code FROM membres_cls`);
+      const membres = new Map<string, string[]>();
+      for (const p of parents) {
+        const l = membres.get(`${p.niveau}/${p.parent}`);
+        if (l) l.push(p.code);
+        else membres.set(`${p.niveau}/${p.parent}`, [p.code]);
+      }
+      const regionDe = new Map(parents.filter((p) => p.niveau === 'region').map((p) => [p.code, p.parent]));
+      const regionDuDep = new Map(parents.filter((p) => p.niveau === 'departement').map((p) => [p.parent, regionDe.get(p.code)]));
+      const verites = new Map(
+        (await s.all<{ code: string; n: number }>(`SELECT code_commune AS code, sum(valeur) AS n FROM read_parquet(${sqlPath(path.join(lakeDir, comparateur.cle))})
+           WHERE variable = 'deces' AND periode = '2013-2018' AND code_commune IS NOT NULL GROUP BY ALL`)).map((r) => [r.code, r.n]),
+      );
+      const lignes = await s.all<{ niveau: string; code: string; masque: boolean; n: number | null }>(
+        `SELECT niveau, code, statut LIKE 'masque%' AS masque, numerateur AS n FROM read_parquet(${mart('taux-mortalite-brute')}) WHERE periode = '2013-2018'`,
+      );
+      const communes = new Map(lignes.filter((l) => l.niveau === 'commune' && (l.masque || l.n !== null)).map((l) => [l.code, l]));
+      const masquees = [...communes.values()].filter((c) => c.masque).map((c) => c.code);
+      const indice = new Map(masquees.map((c, j) => [c, j]));
+      const restes = new Map<string, number>();
+      let n = masquees.length;
+      const equations: number[][] = [];
+      const seconds: number[] = [];
+      const bornes = masquees.map(() => 1);
+      // what whoever solves the system learns of a determined unknown: its value
+      const valeurs = masquees.map((c) => verites.get(c) ?? 0);
+      // départements holding counts beyond their communes' (département bricks, codes outside the COG)
+      for (const l of lignes) {
+        if (l.niveau !== 'departement' || l.n === null) continue;
+        const somme = (membres.get(`departement/${l.code}`) ?? []).reduce((x, c) => x + (communes.has(c) ? (verites.get(c) ?? 0) : 0), 0);
+        if (somme !== l.n) {
+          restes.set(l.code, n++);
+          bornes.push(0);
+          valeurs.push(l.n - somme);
+        }
+      }
+      for (const l of lignes) {
+        if (l.niveau === 'commune' || l.masque || l.n === null) continue;
+        const e: number[] = [];
+        let connu = 0;
+        for (const c of membres.get(`${l.niveau}/${l.code}`) ?? []) {
+          const j = indice.get(c);
+          if (j !== undefined) e.push(j);
+          else connu += communes.get(c)?.n ?? 0;
+        }
+        for (const [d, j] of restes) {
+          const dedans = l.niveau === 'france' || (l.niveau === 'departement' && l.code === d) || (l.niveau === 'region' && regionDuDep.get(d) === l.code);
+          if (dedans) e.push(j);
+        }
+        equations.push(e);
+        seconds.push(l.n - connu);
+      }
+      const systeme = { inconnues: n, equations };
+      const lineaires = inconnuesDeterminees(systeme);
+      const bornees = inconnuesALaBorne(systeme, seconds, bornes, lineaires, valeurs);
+      for (const [j, c] of masquees.entries()) {
+        const vrai = verites.get(c) ?? 0;
+        if (vrai < 1 || vrai > 10) continue;
+        verifiees++;
+        if (lineaires[j] || bornees[j] !== null) retrouves.push(`${c} = ${vrai}`);
+      }
+    });
+    expect(verifiees).toBeGreaterThan(10000);
+    expect(retrouves).toEqual([]);
   });
 
   it('gives no standardised rate under 10 events and flags those under 20', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db, type Session } from '../../functions/src/core/duckdb/duckdb.ts';
 import { appliquerSecret, preparerMargesSecret } from '../../functions/src/core/indicateurs/moteur.ts';
+import { attaquer, attaquerAvecBornes } from '../helpers/attaque-secret.ts';
 
 // Secrecy of health counts on overlapping geographies (methods.md §9): the engine's own
 // suppression (appliquerSecret) run on a small synthetic geography, an edge case the real CLS
@@ -34,9 +35,13 @@ afterAll(async () => {
 });
 
 async function preparer(s: Session, DECES: Record<string, number>, TERRITOIRES: Record<string, string[]>): Promise<void> {
-  await s.run(`CREATE OR REPLACE TEMP TABLE defs (indicateur VARCHAR, secret VARCHAR)`);
-  await s.append('defs', [['deces', 'sante']]);
-  await s.run(`CREATE OR REPLACE TEMP TABLE briques AS SELECT 'deces' AS indicateur`);
+  await s.run(`CREATE OR REPLACE TEMP TABLE defs (indicateur VARCHAR, secret VARCHAR, seuil INTEGER)`);
+  await s.append('defs', [['deces', 'sante', 11]]);
+  // the bricks only tell which indicators the batch holds, and that no count sits at département level
+  await s.run(`CREATE OR REPLACE TEMP TABLE briques AS
+      SELECT 'deces' AS indicateur, 'commune' AS niveau, false AS publie, 'A1' AS code, 'D' AS code_departement, '2013-2018' AS periode,
+          'ok' AS statut, 1.0 AS numerateur, 1.0 AS denominateur`);
+  await s.run(`CREATE OR REPLACE TEMP TABLE appartenance_dep (code_departement VARCHAR, niveau VARCHAR, code VARCHAR)`);
   await s.run(`CREATE OR REPLACE TEMP TABLE appartenance (code_commune VARCHAR, niveau VARCHAR, code VARCHAR)`);
   const lignes: string[][] = Object.keys(DECES).map((c) => [c, 'commune', c]);
   for (const [t, communes] of Object.entries(TERRITOIRES)) for (const c of communes) lignes.push([c, t.split('/')[0]!, t.split('/')[1]!]);
@@ -153,5 +158,77 @@ describe('secondary suppression across a département border (an EPCI straddling
       // (on so small a geography, the départements' own secondary masks then take most communes)
       expect([p.get('departement/D2'), p.get('departement/D3'), p.get('france/FR')]).toEqual([113, 80, 193]);
     });
+  });
+});
+
+describe('secrecy checked on everything published together (ADR 0013 revision 3)', () => {
+  //   département D1 = {A1, A2, A3, A4, P}, département D2 = {B1, B2, B3, B4, Q1, Q2}; France = all
+  //   EPCI E1 = {A1, A2, A3, A4} (inside D1), E2 = {B1, B2, B3, B4} (inside D2), S = {P, Q1, Q2} across the border
+  //   deaths: P 6 (masked), the others 20 to 70
+  // The shape the third audit found on the real data (Pithon, Aisne): each territory and each
+  // nested pair is safe on its own, but S − (D2 − E2) = P as soon as Q1 and Q2 are masked together.
+  const DECES: Record<string, number> = { A1: 50, A2: 30, A3: 20, A4: 45, P: 6, Q1: 40, Q2: 35, B1: 60, B2: 25, B3: 45, B4: 70 };
+  const TERRITOIRES: Record<string, string[]> = {
+    'epci/E1': ['A1', 'A2', 'A3', 'A4'],
+    'epci/E2': ['B1', 'B2', 'B3', 'B4'],
+    'epci/S': ['P', 'Q1', 'Q2'],
+    'departement/D1': ['A1', 'A2', 'A3', 'A4', 'P'],
+    'departement/D2': ['B1', 'B2', 'B3', 'B4', 'Q1', 'Q2'],
+    'france/FR': Object.keys(DECES),
+  };
+
+  it('leaves no masked count from 1 to 10 that any combination of published totals gives back', async () => {
+    await db.session(async (s) => {
+      await preparer(s, DECES, TERRITOIRES);
+      await appliquerSecret(s);
+      const p = await publies(s);
+      const retrouves = attaquer(p, TERRITOIRES).filter((x) => Number(x.split(' = ')[1]) < 11);
+      expect(retrouves).toEqual([]);
+      expect(p.get('commune/P')).toBeNull();
+    });
+  });
+
+  it('holds on the other geographies of this file too', async () => {
+    for (const [DECES_G, TERRITOIRES_G] of [
+      [DECES_CLS, TERRITOIRES_CLS],
+      [DECES, TERRITOIRES],
+    ] as const) {
+      await db.session(async (s) => {
+        await preparer(s, DECES_G, TERRITOIRES_G);
+        await appliquerSecret(s);
+        expect(attaquer(await publies(s), TERRITOIRES_G).filter((x) => Number(x.split(' = ')[1]) < 11)).toEqual([]);
+      });
+    }
+  });
+});
+
+describe('counts pinned by their bounds (masked counts are at least 1)', () => {
+  //   département D = France = {A1, A2, B1, B2, B3}; EPCI E1 = {A1, A2}, E2 = {B1, B2, B3}
+  //   deaths: A1 1, A2 1 (both masked), B1 11, B2 12, B3 13
+  // Each territory holds two masked communes or none: no local rule fires. But E1's total is 2,
+  // and two masked counts of at least 1 each adding up to 2 are both 1; with E1 masked, D − E2
+  // gives the same.
+  const DECES: Record<string, number> = { A1: 1, A2: 1, B1: 11, B2: 12, B3: 13 };
+  const TERRITOIRES: Record<string, string[]> = {
+    'epci/E1': ['A1', 'A2'],
+    'epci/E2': ['B1', 'B2', 'B3'],
+    'departement/D': ['A1', 'A2', 'B1', 'B2', 'B3'],
+    'france/FR': ['A1', 'A2', 'B1', 'B2', 'B3'],
+  };
+
+  it('masks until no enumeration of the published totals pins a count from 1 to 10', async () => {
+    await db.session(async (s) => {
+      await preparer(s, DECES, TERRITOIRES);
+      await appliquerSecret(s);
+      const p = await publies(s);
+      expect([p.get('commune/A1'), p.get('commune/A2')]).toEqual([null, null]);
+      expect(attaquerAvecBornes(p, TERRITOIRES).filter((x) => Number(x.split(' = ')[1]) < 11)).toEqual([]);
+    });
+  });
+
+  it('is what the enumeration finds without the system-wide check (the attack is real)', () => {
+    const p = new Map<string, number | null>([...Object.entries(DECES).map(([c, n]) => [`commune/${c}`, n < 11 ? null : n] as const), ...Object.entries(TERRITOIRES).map(([t, cs]) => [t, cs.reduce((x, c) => x + DECES[c]!, 0)] as const)]);
+    expect(attaquerAvecBornes(p, TERRITOIRES)).toEqual(['A1 = 1', 'A2 = 1']);
+    expect(attaquer(p, TERRITOIRES)).toEqual([]);
   });
 });

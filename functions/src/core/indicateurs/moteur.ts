@@ -12,6 +12,7 @@ import resultatsSql from './resultats.sql';
 import pairesEmboiteesSql from './paires-emboitees.sql';
 import secondaireSql from './secret-secondaire.sql';
 import secretsCommunesSql from './secrets-communes.sql';
+import { masquesSysteme } from './secret-systeme.ts';
 
 /**
  * The indicator engine: runs every indicator's SQL into bricks, then aggregates, standardises,
@@ -370,7 +371,8 @@ const EFFACER = 'valeur = NULL, numerateur = NULL, ic_bas = NULL, ic_haut = NULL
  * région, CLS…) whose communes include exactly one masked commune, the unmasked commune with the
  * smallest non-zero count is masked too, so that no masked count can be recovered by subtraction
  * from the territory's total. Repeated until stable (a new mask may isolate one in another
- * territory). Then complementary masks: an indicator whose count contains a health indicator's
+ * territory), then the system-wide check (secret-systeme.ts): no combination of published totals
+ * gives a count from 1 to 10 back. Then complementary masks: an indicator whose count contains a health indicator's
  * (`masqueAvec`: the natural balance holds the deaths) is masked wherever that one is, since the
  * difference of two published counts (births − natural balance) would give the deaths back.
  * Masked health rows are kept in `masques_sante` for the batches that follow.
@@ -386,16 +388,26 @@ export async function appliquerSecret(s: Session): Promise<{ secondaires: number
           -- 0 is shown; 1 to 10 are not
           AND numerateur_brut > 0
           AND numerateur_brut < 11`);
-    for (let tour = 0; tour < 20; tour++) {
-      await s.run(`CREATE OR REPLACE TEMP TABLE a_masquer AS ${secondaireSql}`);
-      const [r] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM a_masquer');
-      if (!r || r.n === 0) break;
-      await s.run(`
+    const masquerSecondaires = () =>
+      s.run(`
         UPDATE resultats AS r
         SET statut = 'masque_secondaire', ${EFFACER}
         FROM a_masquer AS c
         WHERE r.indicateur = c.indicateur AND r.periode = c.periode AND r.code = c.code AND r.niveau = c.niveau`);
+    for (let tour = 0; tour < 20; tour++) {
+      await s.run(`CREATE OR REPLACE TEMP TABLE a_masquer AS ${secondaireSql}`);
+      const [r] = await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM a_masquer');
+      if (!r || r.n === 0) break;
+      await masquerSecondaires();
       secondaires += r.n;
+    }
+    // then everything published together: what combinations of totals still give back
+    const systeme = await masquesSysteme(s);
+    if (systeme.length > 0) {
+      await s.run('CREATE OR REPLACE TEMP TABLE a_masquer (indicateur VARCHAR, periode VARCHAR, niveau VARCHAR, code VARCHAR)');
+      await s.append('a_masquer', systeme.map((m) => [m.indicateur, m.periode, m.niveau, m.code]));
+      await masquerSecondaires();
+      secondaires += systeme.length;
     }
     await s.run(`INSERT INTO masques_sante SELECT indicateur, niveau, code, periode FROM resultats WHERE secret = 'sante' AND statut LIKE 'masque%'`);
   }

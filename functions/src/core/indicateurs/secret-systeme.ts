@@ -1,0 +1,239 @@
+import type { Session } from '../duckdb/duckdb.ts';
+import { CERTIFICAT_MODULO, certificats, inconnuesALaBorne, inconnuesDeterminees } from '../stats/secret-systeme.ts';
+
+/**
+ * Secrecy of health counts checked on everything published together (methods.md §9, ADR 0013
+ * revision 3). The local rules (secret-secondaire.sql) see one territory, one pair of nested
+ * territories or one derived part at a time; an attacker combines them all: a straddling EPCI
+ * minus the other département's remainder, several départements against every EPCI touching
+ * them… Here, per indicator and period, the published totals over the masked counts form a
+ * linear system (stats/secret-systeme.ts); a masked count from 1 to seuil − 1 that the system
+ * determines exactly is protected by one more mask, and the system is checked again, until none is.
+ *
+ * The unknowns: the masked commune counts (at least 1: 0 is shown), and per département the counts
+ * no commune row shows but its total holds (département bricks, codes outside the COG: at least 0).
+ * The equations: every total above the commune that is published (not masked).
+ *
+ * The mask chosen for a recoverable count c is one that provably frees it (stats/secret-systeme.ts,
+ * `certificats`): a commune u such that every combination of totals giving c back would give c
+ * plus a multiple of u — the certificate's coefficients over u's totals do not sum to 0, and
+ * u's mask breaks no dependency among the totals (France minus its régions…). Among those, the
+ * commune sharing the smallest published territory with c (the same EPCI first), then the
+ * smallest non-zero count, then the lowest code (as the local rules). If no commune qualifies
+ * (an EPCI straddling a border whose chain of départements ends without a loop), the smallest
+ * total every certificate uses is masked. A count pinned by its bounds (two masked communes
+ * adding up to 2) is freed by an unmasked commune of the pinning territory. A mask never makes a
+ * free count determined again (it adds an unknown or drops an equation), so each round frees all
+ * the counts it treats; the next round checks what is left.
+ */
+
+/** A mask to add: a commune or a territory total. */
+export interface MasqueSysteme {
+  indicateur: string;
+  periode: string;
+  niveau: string;
+  code: string;
+}
+
+type Ligne = {
+  indicateur: string;
+  periode: string;
+  niveau: string;
+  code: string;
+  masque: boolean;
+  n: number;
+};
+
+/** At most this many rounds of masks; each round masks at least one more cell. */
+const TOURS_MAX = 200;
+
+/**
+ * The masks that close every exact recovery of a health count, for the health indicators of
+ * `resultats` (the current batch). Needs `resultats`, `defs`, `briques`, `appartenance`,
+ * `appartenance_dep`. Throws if the published totals do not add up to their parts as modelled
+ * (the check would then be unsound).
+ */
+export async function masquesSysteme(s: Session): Promise<MasqueSysteme[]> {
+  const lignes = await s.all<Ligne & { seuil: number }>(`
+    SELECT r.indicateur, r.periode, r.niveau, r.code, r.statut LIKE 'masque%' AS masque, r.numerateur_brut AS n, d.seuil
+    FROM resultats AS r
+    JOIN defs AS d USING (indicateur)
+    WHERE d.secret = 'sante' AND r.numerateur_brut IS NOT NULL
+    ORDER BY r.indicateur, r.periode, r.niveau, r.code`);
+  if (lignes.length === 0) return [];
+  // counts held by a département's total and by no commune row (summed as agregation.sql does)
+  const restes = await s.all<{ indicateur: string; periode: string; code_departement: string; n: number }>(`
+    SELECT b.indicateur, b.periode, b.code_departement, sum(b.numerateur) AS n
+    FROM briques AS b
+    JOIN defs AS d USING (indicateur)
+    WHERE d.secret = 'sante' AND NOT b.publie AND b.statut IN ('ok', 'partiel')
+        AND b.numerateur IS NOT NULL AND b.denominateur IS NOT NULL
+        AND (b.niveau = 'departement' OR (b.niveau = 'commune' AND b.code IS NULL))
+    GROUP BY ALL`);
+  const membres = new Map<string, string[]>();
+  for (const a of await s.all<{ niveau: string; code: string; code_commune: string }>(`SELECT niveau, code, code_commune FROM appartenance WHERE niveau <> 'commune' ORDER BY ALL`)) {
+    const cle = `${a.niveau}/${a.code}`;
+    const l = membres.get(cle);
+    if (l) l.push(a.code_commune);
+    else membres.set(cle, [a.code_commune]);
+  }
+  const departements = new Map<string, string[]>();
+  for (const a of await s.all<{ niveau: string; code: string; code_departement: string }>(`SELECT niveau, code, code_departement FROM appartenance_dep ORDER BY ALL`)) {
+    const cle = `${a.niveau}/${a.code}`;
+    departements.set(cle, [...(departements.get(cle) ?? []), a.code_departement]);
+  }
+
+  const masques: MasqueSysteme[] = [];
+  const groupes = new Map<string, { seuil: number; lignes: Ligne[]; restes: Map<string, number> }>();
+  for (const l of lignes) {
+    const cle = `${l.indicateur}\u0000${l.periode}`;
+    const g = groupes.get(cle) ?? { seuil: l.seuil, lignes: [] as Ligne[], restes: new Map<string, number>() };
+    g.lignes.push(l);
+    groupes.set(cle, g);
+  }
+  for (const r of restes) groupes.get(`${r.indicateur}\u0000${r.periode}`)?.restes.set(r.code_departement, r.n);
+  for (const g of groupes.values()) masques.push(...protegerGroupe(g.lignes, g.restes, g.seuil, membres, departements));
+  return masques;
+}
+
+/** One indicator and period: rounds of check and masks until no count below `seuil` is recoverable. */
+function protegerGroupe(
+  lignes: readonly Ligne[],
+  restes: ReadonlyMap<string, number>,
+  seuil: number,
+  membres: ReadonlyMap<string, readonly string[]>,
+  departements: ReadonlyMap<string, readonly string[]>,
+): MasqueSysteme[] {
+  const { indicateur, periode } = lignes[0]!;
+  const communes = new Map<string, Ligne>();
+  const totaux: Ligne[] = [];
+  for (const l of lignes) (l.niveau === 'commune' ? communes.set(l.code, { ...l }) : totaux.push({ ...l }));
+  // the model must give every published total back from its parts, or the check proves nothing
+  for (const t of totaux) {
+    const cle = `${t.niveau}/${t.code}`;
+    let somme = 0;
+    for (const c of membres.get(cle) ?? []) somme += communes.get(c)?.n ?? 0;
+    for (const d of departements.get(cle) ?? []) somme += restes.get(d) ?? 0;
+    if (Math.abs(somme - t.n) > 1e-6 * Math.max(1, Math.abs(t.n))) {
+      throw new Error(`Secret statistique : le total de ${indicateur} ${periode} pour ${cle} (${t.n}) n’est pas la somme de ses parties (${somme}) ; vérification globale impossible`);
+    }
+  }
+  // the smallest territory first when a total is to be chosen
+  totaux.sort((a, b) => (membres.get(`${a.niveau}/${a.code}`)?.length ?? 0) - (membres.get(`${b.niveau}/${b.code}`)?.length ?? 0) || a.niveau.localeCompare(b.niveau) || a.code.localeCompare(b.code));
+  const ajouts: MasqueSysteme[] = [];
+  for (let tour = 0; ; tour++) {
+    if (tour >= TOURS_MAX) throw new Error(`Secret statistique : ${indicateur} ${periode} encore retrouvable après ${TOURS_MAX} tours de masques`);
+    // unknowns: masked communes, then the départements' remainders
+    const inconnues: string[] = [];
+    const indice = new Map<string, number>();
+    const bornes: number[] = [];
+    const valeurs: number[] = [];
+    for (const c of communes.values()) {
+      if (!c.masque) continue;
+      indice.set(`commune/${c.code}`, inconnues.length);
+      inconnues.push(`commune/${c.code}`);
+      bornes.push(1);
+      valeurs.push(c.n);
+    }
+    for (const [d, n] of restes) {
+      indice.set(`reste/${d}`, inconnues.length);
+      inconnues.push(`reste/${d}`);
+      bornes.push(0);
+      valeurs.push(n);
+    }
+    const publies = totaux.filter((t) => !t.masque);
+    const equations = publies.map((t) => {
+      const cle = `${t.niveau}/${t.code}`;
+      const e: number[] = [];
+      for (const c of membres.get(cle) ?? []) {
+        const j = indice.get(`commune/${c}`);
+        if (j !== undefined) e.push(j);
+      }
+      for (const d of departements.get(cle) ?? []) {
+        const j = indice.get(`reste/${d}`);
+        if (j !== undefined) e.push(j);
+      }
+      return e;
+    });
+    const systeme = { inconnues: inconnues.length, equations };
+    const lineaires = inconnuesDeterminees(systeme);
+    const secondsMembres = equations.map((e) => e.reduce((s, j) => s + valeurs[j]!, 0));
+    const bornees = inconnuesALaBorne(systeme, secondsMembres, bornes, lineaires, valeurs);
+    const secrete = (j: number) => valeurs[j]! > 0 && valeurs[j]! < seuil;
+    const retrouvees = inconnues.flatMap((_, j) => ((lineaires[j] || bornees[j] !== null) && secrete(j) ? [j] : []));
+    if (retrouvees.length === 0) return ajouts;
+    // certificates of the counts recovered linearly, and of the determined counts a pinning total
+    // had taken off (the pinning combination is that total minus their certificates)
+    const aProuver = new Set(retrouvees.filter((j) => lineaires[j]));
+    for (const j of retrouvees) if (!lineaires[j]) for (const k of equations[bornees[j]!]!) if (lineaires[k]) aProuver.add(k);
+    const { certificats: preuves, dependances } = certificats(systeme, [...aProuver]);
+    /** The pinning combination of a count held at its bounds: its total minus the determined counts' certificates. */
+    const epingle = (j: number) => {
+      const i = bornees[j]!;
+      const y = new Map([[i, 1]]);
+      for (const k of equations[i]!) {
+        if (!lineaires[k]) continue;
+        for (const [t, a] of preuves.get(k) ?? []) y.set(t, ((y.get(t) ?? 0) - a + CERTIFICAT_MODULO) % CERTIFICAT_MODULO);
+      }
+      return y;
+    };
+
+    // published territories of each commune (indices into publies, smallest territory first)
+    const territoires = new Map<string, number[]>();
+    for (const [i, t] of publies.entries()) {
+      for (const c of membres.get(`${t.niveau}/${t.code}`) ?? []) {
+        const l = territoires.get(c);
+        if (l) l.push(i);
+        else territoires.set(c, [i]);
+      }
+    }
+    // communes whose mask would break a dependency among the totals (and so free nothing)
+    const rompent = new Set<string>();
+    for (const w of dependances) {
+      const sommes = new Map<string, number>();
+      for (const [i, a] of w) for (const c of membres.get(`${publies[i]!.niveau}/${publies[i]!.code}`) ?? []) sommes.set(c, ((sommes.get(c) ?? 0) + a) % CERTIFICAT_MODULO);
+      for (const [c, x] of sommes) if (x !== 0) rompent.add(c);
+    }
+    const dansUneDependance = new Set(dependances.flatMap((w) => [...w].flatMap(([i, a]) => (a !== 0 ? [i] : []))));
+    const touches = new Set<number>();
+    for (const j of retrouvees) {
+      const [genre, code] = inconnues[j]!.split('/') as [string, string];
+      const siens = genre === 'commune' ? (territoires.get(code) ?? []) : equations.flatMap((e, i) => (e.includes(j) ? [i] : []));
+      // a mask added this round in its smallest total may have freed it: check again first
+      if (siens.length > 0 && touches.has(siens[0]!)) continue;
+      const preuve = lineaires[j] ? (preuves.get(j) ?? null) : null;
+      // what gives it back: the certificate, or the combination that pins it to its bounds (a
+      // commune of it, once masked, raises what the pinned counts add up to)
+      const coefficients = preuve ?? (bornees[j] !== null ? epingle(j) : new Map(siens.slice(0, 1).map((i) => [i, 1])));
+      const rang = new Map(siens.map((i, k) => [i, k]));
+      // communes whose mask frees it
+      let libere: { ligne: Ligne; rang: number } | undefined;
+      for (const c of communes.values()) {
+        if (c.masque || !(c.n > 0) || (preuve && rompent.has(c.code))) continue;
+        let somme = 0;
+        let proche = Infinity;
+        for (const i of territoires.get(c.code) ?? []) {
+          somme = (somme + (coefficients.get(i) ?? 0)) % CERTIFICAT_MODULO;
+          proche = Math.min(proche, rang.get(i) ?? Infinity);
+        }
+        if (somme === 0) continue;
+        if (!libere || proche < libere.rang || (proche === libere.rang && (c.n < libere.ligne.n || (c.n === libere.ligne.n && c.code < libere.ligne.code)))) libere = { ligne: c, rang: proche };
+      }
+      // else a total every certificate uses (in no dependency), the nearest to c first (its own
+      // EPCI…), then the smallest; else, when c comes back by several routes (no single mask
+      // frees it), the smallest total the certificate uses: one route less, the next round goes on
+      const appui = [...coefficients].flatMap(([i, a]) => (a !== 0 ? [i] : []));
+      const total = appui
+        .filter((i) => !(preuve && dansUneDependance.has(i)))
+        .sort((a, b) => (rang.get(a) ?? Infinity) - (rang.get(b) ?? Infinity) || a - b)[0];
+      const route = appui.sort((a, b) => a - b)[0];
+      const masque = libere?.ligne ?? publies[total ?? route ?? -1];
+      if (!masque) throw new Error(`Secret statistique : ${indicateur} ${periode} ${inconnues[j]} retrouvable et rien à masquer`);
+      if (siens.length > 0) touches.add(siens[0]!);
+      // (a total chosen for two counts of this round is masked once)
+      if (masque.masque) continue;
+      masque.masque = true;
+      ajouts.push({ indicateur, periode, niveau: masque.niveau, code: masque.code });
+    }
+  }
+}
