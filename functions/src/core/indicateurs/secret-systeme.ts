@@ -71,11 +71,10 @@ export async function masquesSysteme(s: Session): Promise<MasqueSysteme[]> {
         AND (b.niveau = 'departement' OR (b.niveau = 'commune' AND b.code IS NULL))
     GROUP BY ALL`);
   const membres = new Map<string, string[]>();
-  for (const a of await s.all<{ niveau: string; code: string; code_commune: string }>(`SELECT niveau, code, code_commune FROM appartenance WHERE niveau <> 'commune' ORDER BY ALL`)) {
-    const cle = `${a.niveau}/${a.code}`;
-    const l = membres.get(cle);
-    if (l) l.push(a.code_commune);
-    else membres.set(cle, [a.code_commune]);
+  for (const a of await s.all<{ cle: string; communes: string[] }>(
+    `SELECT niveau || '/' || code AS cle, list(code_commune ORDER BY code_commune) AS communes FROM appartenance WHERE niveau <> 'commune' GROUP BY ALL`,
+  )) {
+    membres.set(a.cle, a.communes);
   }
   const departements = new Map<string, string[]>();
   for (const a of await s.all<{ niveau: string; code: string; code_departement: string }>(`SELECT niveau, code, code_departement FROM appartenance_dep ORDER BY ALL`)) {

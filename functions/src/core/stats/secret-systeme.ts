@@ -79,16 +79,57 @@ function retrancher(a: Map<number, number>, b: ReadonlyMap<number, number>, f: n
  * made before it, so each pivot is eliminated once); `combinaison` follows the same steps.
  */
 function reduire(ligne: Map<number, number>, combinaison: Map<number, number> | null, lignes: readonly LignePivot[], rangDuPivot: ReadonlyMap<number, number>, p: number): void {
-  for (;;) {
-    let premier = -1;
-    for (const j of ligne.keys()) {
-      const r = rangDuPivot.get(j);
-      if (r !== undefined && (premier < 0 || r < premier)) premier = r;
+  // the ranks of the pivots the row holds, in a min-heap: a subtraction only adds pivots of later
+  // rows, pushed as they appear (a rank may be pushed twice; it is skipped once eliminated)
+  const tas: number[] = [];
+  const pousser = (r: number) => {
+    let i = tas.push(r) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (tas[parent]! <= r) break;
+      tas[i] = tas[parent]!;
+      i = parent;
     }
-    if (premier < 0) return;
-    const source = lignes[premier]!;
-    const facteur = (ligne.get(source.pivot)! * inverse(source.ligne.get(source.pivot)!, p)) % p;
-    retrancher(ligne, source.ligne, facteur, p);
+    tas[i] = r;
+  };
+  const retirer = (): number => {
+    const haut = tas[0]!;
+    const dernier = tas.pop()!;
+    if (tas.length > 0) {
+      let i = 0;
+      for (;;) {
+        const g = 2 * i + 1;
+        if (g >= tas.length) break;
+        const e = g + 1 < tas.length && tas[g + 1]! < tas[g]! ? g + 1 : g;
+        if (tas[e]! >= dernier) break;
+        tas[i] = tas[e]!;
+        i = e;
+      }
+      tas[i] = dernier;
+    }
+    return haut;
+  };
+  for (const j of ligne.keys()) {
+    const r = rangDuPivot.get(j);
+    if (r !== undefined) pousser(r);
+  }
+  while (tas.length > 0) {
+    const source = lignes[retirer()]!;
+    const a = ligne.get(source.pivot);
+    if (a === undefined) continue;
+    const facteur = (a * inverse(source.ligne.get(source.pivot)!, p)) % p;
+    for (const [j, v] of source.ligne) {
+      const avant = ligne.get(j);
+      const apres = (((avant ?? 0) - ((facteur * v) % p)) % p + p) % p;
+      if (apres === 0) ligne.delete(j);
+      else {
+        ligne.set(j, apres);
+        if (avant === undefined && j !== source.pivot) {
+          const r = rangDuPivot.get(j);
+          if (r !== undefined) pousser(r);
+        }
+      }
+    }
     if (combinaison && source.combinaison) retrancher(combinaison, source.combinaison, facteur, p);
   }
 }
