@@ -148,8 +148,15 @@ describe('GET /api/indicateurs/{id}/valeurs', () => {
     const d = await get<ValeursReponse>('/api/indicateurs/taux-mortalite-brute/valeurs?niveau=departement&periode=2013-2018');
     expect(d.periodes).toEqual(['2013-2018', '2023']);
     expect(d.valeurs.find((v) => v.code === '2A')!.valeur).toBeCloseTo(ajaccio.valeur_departement!, 10);
-    // the default period is the latest present at the level
-    expect((await get<ValeursReponse>('/api/indicateurs/taux-mortalite-brute/valeurs?niveau=departement')).periode).toBe('2023');
+    // the default period is the latest compared with France: 2013-2018, not the département-only published 2023
+    expect((await get<ValeursReponse>('/api/indicateurs/taux-mortalite-brute/valeurs?niveau=departement')).periode).toBe('2013-2018');
+    // and it is what a département's profile shows, compared like its EPCI's
+    const profil = await get<ProfilReponse>('/api/territoires/departement/2A/profil');
+    const mortalite = profil.portraits.flatMap((p) => p.themes.flatMap((t) => t.indicateurs)).find((i) => i.indicateur === 'taux-mortalite-brute')!;
+    expect(mortalite).toMatchObject({ periode: '2013-2018', region_reference: '94' });
+    expect(mortalite.valeur_france).not.toBeNull();
+    // a period of values compared with nothing stays the default where there is no other (life expectancy, 2023)
+    expect((await get<ValeursReponse>('/api/indicateurs/esperance-vie-naissance-femmes/valeurs?niveau=departement')).periode).toBe('2023');
   });
 
   it.each(['niveau-vie-median', 'taux-pauvrete', 'rapport-interdecile', 'taux-chomage'])('%s is served at every level it has, by default the latest period with values', async (id) => {

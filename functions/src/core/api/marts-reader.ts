@@ -45,7 +45,12 @@ export interface MartIndicateur {
   lignes: number;
   /** Periods present at each level, oldest first. */
   periodes: ReadonlyMap<Niveau, readonly string[]>;
-  /** The latest period holding at least one value at each level (else the latest present): the default period. */
+  /**
+   * The default period at each level: the latest whose values are compared with France (a
+   * profile shows a territory beside its département, région and France, and an EPCI and its
+   * département the same period: crude mortality 2013-2018 rather than a département-only
+   * published 2023 value), else the latest holding at least one value, else the latest present.
+   */
   parDefaut: ReadonlyMap<Niveau, string>;
   /**
    * The approximated values of the references (départements, régions, France), by
@@ -226,14 +231,14 @@ async function chargerSecrets(runtime: Runtime, secrets: SecretsACharger | null,
 async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts']['indicateurs'], fichiers: ReadonlyMap<string, string>): Promise<Map<string, MartIndicateur>> {
   const entrees = Object.entries(marts);
   const parFichier = new Map<string, string>([...fichiers].map(([id, f]) => [f, id]));
-  const periodes = new Map<string, Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>>();
+  const periodes = new Map<string, Map<Niveau, Array<{ periode: string; avecValeur: boolean; avecReference: boolean }>>>();
   if (fichiers.size > 0) {
-    const rows = await runtime.db.all<{ fichier: string; niveau: string; periode: string; avec_valeur: boolean }>(periodesSql.replaceAll('{{fichiers}}', () => [...fichiers.values()].map(sqlPath).join(', ')));
+    const rows = await runtime.db.all<{ fichier: string; niveau: string; periode: string; avec_valeur: boolean; avec_reference: boolean }>(periodesSql.replaceAll('{{fichiers}}', () => [...fichiers.values()].map(sqlPath).join(', ')));
     for (const r of rows) {
       const id = parFichier.get(r.fichier);
       if (id === undefined || !isNiveau(r.niveau)) continue;
-      const parNiveau = periodes.get(id) ?? new Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>();
-      parNiveau.set(r.niveau, [...(parNiveau.get(r.niveau) ?? []), { periode: r.periode, avecValeur: r.avec_valeur }]);
+      const parNiveau = periodes.get(id) ?? new Map<Niveau, Array<{ periode: string; avecValeur: boolean; avecReference: boolean }>>();
+      parNiveau.set(r.niveau, [...(parNiveau.get(r.niveau) ?? []), { periode: r.periode, avecValeur: r.avec_valeur, avecReference: r.avec_reference }]);
       periodes.set(id, parNiveau);
     }
   }
@@ -245,9 +250,9 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
   );
   for (const r of listes) {
     secretes.set(r.indicateur, (secretes.get(r.indicateur) ?? 0) + r.n);
-    const parNiveau = periodes.get(r.indicateur) ?? new Map<Niveau, Array<{ periode: string; avecValeur: boolean }>>();
+    const parNiveau = periodes.get(r.indicateur) ?? new Map<Niveau, Array<{ periode: string; avecValeur: boolean; avecReference: boolean }>>();
     const liste = parNiveau.get('commune') ?? [];
-    if (!liste.some((x) => x.periode === r.periode)) liste.push({ periode: r.periode, avecValeur: false });
+    if (!liste.some((x) => x.periode === r.periode)) liste.push({ periode: r.periode, avecValeur: false, avecReference: false });
     parNiveau.set('commune', liste);
     periodes.set(r.indicateur, parNiveau);
   }
@@ -273,7 +278,10 @@ async function lireIndicateurs(runtime: Runtime, marts: ManifesteMarts['marts'][
     for (const [niveau, liste] of periodes.get(id) ?? []) {
       const triees = liste.map((x) => x.periode).sort(comparerPeriodes);
       parNiveau.set(niveau, triees);
-      parDefaut.set(niveau, dernierePeriode(liste.filter((x) => x.avecValeur).map((x) => x.periode)) ?? triees.at(-1)!);
+      parDefaut.set(
+        niveau,
+        dernierePeriode(liste.filter((x) => x.avecReference).map((x) => x.periode)) ?? dernierePeriode(liste.filter((x) => x.avecValeur).map((x) => x.periode)) ?? triees.at(-1)!,
+      );
     }
     out.set(id, { id, fichier: fichiers.get(id)!, secrets: secretes.has(id), lignes: m.lignes + (secretes.get(id) ?? 0), periodes: parNiveau, parDefaut, referencesApprochees: approchees.get(id) ?? new Map() });
   }
