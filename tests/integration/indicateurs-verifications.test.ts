@@ -419,6 +419,7 @@ describe('secrecy of health counts (methods.md §9)', () => {
       }
       const regionDe = new Map(parents.filter((p) => p.niveau === 'region').map((p) => [p.code, p.parent]));
       const regionDuDep = new Map(parents.filter((p) => p.niveau === 'departement').map((p) => [p.parent, regionDe.get(p.code)]));
+      const depDe = new Map(parents.filter((p) => p.niveau === 'departement').map((p) => [p.code, p.parent]));
       const verites = new Map(
         (await s.all<{ code: string; n: number }>(`SELECT code_commune AS code, sum(valeur) AS n FROM read_parquet(${sqlPath(path.join(lakeDir, comparateur.cle))})
            WHERE variable = 'deces' AND periode = '2013-2018' AND code_commune IS NOT NULL GROUP BY ALL`)).map((r) => [r.code, r.n]),
@@ -458,6 +459,17 @@ describe('secrecy of health counts (methods.md §9)', () => {
         for (const [d, j] of restes) {
           const dedans = l.niveau === 'france' || (l.niveau === 'departement' && l.code === d) || (l.niveau === 'region' && regionDuDep.get(d) === l.code);
           if (dedans) e.push(j);
+        }
+        // below the département (EPCI, CLS), a total above its communes' holds a split commune's
+        // counts (all its successors inside): its département's unknown, which must then be those counts alone
+        if (l.niveau === 'epci' || l.niveau === 'cls') {
+          const membresT = membres.get(`${l.niveau}/${l.code}`) ?? [];
+          const ecart = l.n - membresT.reduce((x, c) => x + (communes.has(c) ? (verites.get(c) ?? 0) : 0), 0);
+          if (ecart !== 0) {
+            const d = depDe.get(membresT[0]!)!;
+            expect({ territoire: `${l.niveau}/${l.code}`, ecart }).toEqual({ territoire: `${l.niveau}/${l.code}`, ecart: valeurs[restes.get(d)!] });
+            e.push(restes.get(d)!);
+          }
         }
         equations.push(e);
         seconds.push(l.n - connu);
@@ -511,6 +523,62 @@ describe('aggregation: counts summed over communes, rates recomputed (methods.md
       WHERE e.niveau = 'epci' AND e.periode = '${periode}'
       ORDER BY e.code`);
 
+  /**
+   * Communes split since the comparateur's geography (codes the harmonised comparateur could not
+   * place, rétablissements of the COG mouvements of data/, read here): split code → the EPCI
+   * holding all its successors, and its département.
+   */
+  const scissions = async () => {
+    const m = lireJson<{ harmonisations: Record<string, { dataset: string; cle: string }> }>(path.join(lakeDir, 'marts', 'manifest.json'));
+    const comparateur = Object.values(m.harmonisations).find((h) => h.dataset === 'comparateur')!;
+    return q<{ code: string; epci: string; departement: string }>(`
+      WITH non_places AS (
+          SELECT DISTINCT codes_source AS code FROM read_parquet(${sqlPath(path.join(lakeDir, comparateur.cle))}) WHERE code_commune IS NULL
+      ),
+      s AS (
+          SELECT DISTINCT COM_AV AS code, COM_AP AS successeur
+          FROM read_csv(${sqlPath(path.join(DATA, 'insee', 'cog', '2026', 'mouvements-communes.csv'))}, header = true, all_varchar = true)
+          WHERE MOD = '21' AND TYPECOM_AV = 'COM' AND TYPECOM_AP = 'COM' AND COM_AV IN (SELECT code FROM non_places)
+      )
+      SELECT s.code, any_value(t.code_epci) AS epci, any_value(t.code_departement) AS departement
+      FROM s
+      JOIN read_parquet(${territoires()}) AS t ON t.niveau = 'commune' AND t.code = s.successeur
+      GROUP BY s.code
+      HAVING count(DISTINCT t.code_epci) = 1
+      ORDER BY s.code`);
+  };
+
+  it('a split commune’s counts reach the EPCI holding all its successors, as they reach its département (Essarts-en-Bocage, 2024)', async () => {
+    const s = await scissions();
+    expect(s.map((x) => x.code)).toEqual(expect.arrayContaining(['85084']));
+    for (const id of ['taux-chomage', 'taux-mortalite-brute']) {
+      const periode = id === 'taux-chomage' ? '2018' : '2013-2018';
+      const epci = new Map((await sommesEpci(id, periode)).map((l) => [l.code, l]));
+      const ecartsDep = new Map(
+        (
+          await q<{ code: string; ecart: number; couverture: number; statut: string }>(`
+            SELECT d.code, d.denominateur - sum(c.denominateur) AS ecart, any_value(d.couverture) AS couverture, any_value(d.statut) AS statut
+            FROM read_parquet(${mart(id)}) AS d
+            JOIN read_parquet(${territoires()}) AS t ON t.niveau = 'commune' AND t.code_departement = d.code
+            JOIN read_parquet(${mart(id)}) AS c ON c.niveau = 'commune' AND c.code = t.code AND c.periode = d.periode
+            WHERE d.niveau = 'departement' AND d.periode = '${periode}'
+            GROUP BY d.code, d.denominateur`)
+        ).map((l) => [l.code, l]),
+      );
+      for (const x of s) {
+        const e = epci.get(x.epci)!;
+        const d = ecartsDep.get(x.departement)!;
+        // the département holds the split commune's counts beyond its communes', and the EPCI the same
+        expect(d.ecart, `${id} ${x.code}`).toBeGreaterThan(0);
+        expect(relatif(e.denominateur! - e.s_den!, d.ecart), `${id} ${x.code} ${x.epci}`).toBeLessThan(1e-9);
+        // both complete: the successors' population is covered
+        expect([d.couverture, d.statut]).toEqual([1, 'ok']);
+      }
+      const [e85] = await q<{ statut: string; couverture: number }>(`SELECT statut, couverture FROM read_parquet(${mart(id)}) WHERE niveau = 'epci' AND code = '${s.find((x) => x.code === '85084')!.epci}' AND periode = '${periode}'`);
+      expect(e85).toEqual({ statut: 'ok', couverture: 1 });
+    }
+  });
+
   it('population municipale: an EPCI’s count is the sum of its communes’', async () => {
     const lignes = await sommesEpci('population-municipale', '2023');
     // every EPCI with inhabitants (Mayotte's communes are absent from the populations légales file)
@@ -521,7 +589,9 @@ describe('aggregation: counts summed over communes, rates recomputed (methods.md
   });
 
   it('taux de chômage: numerator and denominator summed, rate = Σnum/Σden × 100', async () => {
-    const lignes = await sommesEpci('taux-chomage', '2018');
+    // (the EPCI holding a split commune's successors hold its counts too: tested above)
+    const avecScission = new Set((await scissions()).map((x) => x.epci));
+    const lignes = (await sommesEpci('taux-chomage', '2018')).filter((l) => !avecScission.has(l.code));
     expect(lignes.length).toBeGreaterThan(1200);
     const ecarts = lignes.filter(
       (l) => relatif(l.numerateur, l.s_num) > 1e-9 || relatif(l.denominateur, l.s_den) > 1e-9 || relatif(l.valeur, taux(l.s_num, l.s_den, 100)) > 1e-9,
@@ -530,7 +600,8 @@ describe('aggregation: counts summed over communes, rates recomputed (methods.md
   });
 
   it('taux brut de mortalité: person-years summed everywhere, deaths wherever no commune is masked', async () => {
-    const lignes = await sommesEpci('taux-mortalite-brute', '2013-2018');
+    const avecScission = new Set((await scissions()).map((x) => x.epci));
+    const lignes = (await sommesEpci('taux-mortalite-brute', '2013-2018')).filter((l) => !avecScission.has(l.code));
     expect(lignes.length).toBeGreaterThan(1200);
     expect(lignes.filter((l) => relatif(l.denominateur, l.s_den) > 1e-9)).toEqual([]);
     const completes = lignes.filter((l) => l.masquees === 0);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { construirePassage } from '../../functions/src/core/marts/compute.ts';
 import { chargerReferentiel } from '../../functions/src/core/geographie/referentiel.ts';
-import { passerAuCogCourant, type Mouvement } from '../../functions/src/core/geographie/passage.ts';
+import { passerAuCogCourant, successeursDesScissions, type Mouvement } from '../../functions/src/core/geographie/passage.ts';
 import { cogMouvements } from '../../functions/src/core/sources/cog-mouvements/adapter.ts';
 import { entreeSource } from '../../functions/src/core/sources/adapter.ts';
 import { FICHIER_MOUVEMENTS } from '../helpers/chemins.ts';
@@ -61,5 +61,44 @@ describe('passage from an older COG to the COG 2026 through the real movements',
     expect(rapport.nonPlaces.map((n) => n.code)).toEqual(['01999']);
     expect(rapport.scindes.map((n) => n.code)).toEqual(['60054']);
     expect(rapport.arrondissements).toBe(3);
+  });
+});
+
+describe('successors of split communes (rétablissements), for the territories that hold them all', () => {
+  it('gives the real splits since 2023 with their current communes (Essarts-en-Bocage, Les Hauts-Talican, Neussargues en Pinatelle)', () => {
+    const referentiel = chargerReferentiel();
+    const chefLieu = new Map(referentiel.communesDelegueesAssociees.map((d) => [d.code, d.commune]));
+    const s = successeursDesScissions(mouvements, 2026, (c) => chefLieu.get(c));
+    expect(s.get('85084')).toEqual(['85084', '85165', '85212']);
+    expect(s.get('60054')).toEqual(['60054', '60694']);
+    expect(s.get('15141')).toEqual(['15031', '15035', '15047', '15141', '15171']);
+    // every successor is a commune of the COG 2026
+    const communes = new Set(referentiel.communes.map((c) => c.code));
+    for (const code of ['85084', '60054', '15141']) expect(s.get(code)!.every((c) => communes.has(c))).toBe(true);
+  });
+
+  it('follows a successor through later events, maps a former commune déléguée to its commune, and leaves out what it cannot follow', () => {
+    const m = (mod: number, dateEffet: string, typeAvant: string, codeAvant: string, typeApres: string, codeApres: string): Mouvement => ({ mod, dateEffet, typeAvant, codeAvant, typeApres, codeApres });
+    const mvts = [
+      m(21, '2020-01-01', 'COM', '99001', 'COM', '99001'),
+      m(21, '2020-01-01', 'COM', '99001', 'COM', '99002'),
+      // the second successor merges into a third commune later
+      m(32, '2022-01-01', 'COM', '99002', 'COM', '99003'),
+      // a successor named as a commune associée: its commune, through communeDe
+      m(21, '2021-01-01', 'COM', '99010', 'COM', '99010'),
+      m(21, '2021-01-01', 'COM', '99010', 'COMA', '99011'),
+      // a successor nobody can place
+      m(21, '2021-01-01', 'COM', '99020', 'COMA', '99021'),
+      // split on two dates
+      m(21, '2019-01-01', 'COM', '99030', 'COM', '99031'),
+      m(21, '2023-01-01', 'COM', '99030', 'COM', '99032'),
+      // after the target COG: not yet
+      m(21, '2027-01-01', 'COM', '99040', 'COM', '99041'),
+    ];
+    const s = successeursDesScissions(mvts, 2026, (c) => (c === '99011' ? '99012' : undefined));
+    expect([...s]).toEqual([
+      ['99001', ['99001', '99003']],
+      ['99010', ['99010', '99012']],
+    ]);
   });
 });

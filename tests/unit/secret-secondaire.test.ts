@@ -42,6 +42,7 @@ async function preparer(s: Session, DECES: Record<string, number>, TERRITOIRES: 
       SELECT 'deces' AS indicateur, 'commune' AS niveau, false AS publie, 'A1' AS code, 'D' AS code_departement, '2013-2018' AS periode,
           'ok' AS statut, 1.0 AS numerateur, 1.0 AS denominateur`);
   await s.run(`CREATE OR REPLACE TEMP TABLE appartenance_dep (code_departement VARCHAR, niveau VARCHAR, code VARCHAR)`);
+  await s.run(`CREATE OR REPLACE TEMP TABLE appartenance_scindees (cle VARCHAR, niveau VARCHAR, code VARCHAR, pmun DOUBLE)`);
   await s.run(`CREATE OR REPLACE TEMP TABLE appartenance (code_commune VARCHAR, niveau VARCHAR, code VARCHAR)`);
   const lignes: string[][] = Object.keys(DECES).map((c) => [c, 'commune', c]);
   for (const [t, communes] of Object.entries(TERRITOIRES)) for (const c of communes) lignes.push([c, t.split('/')[0]!, t.split('/')[1]!]);

@@ -129,3 +129,39 @@ export function contributeursAttendus(mouvements: readonly Mouvement[], cogSourc
   for (const liste of parCible.values()) liste.sort();
   return parCible;
 }
+
+/**
+ * The current communes each split commune (rétablissement) became: the communes the split line
+ * names (`COM`; a former commune déléguée or associée named instead is replaced by its commune
+ * through `communeDe`), each then followed through the later events to the target COG. A split
+ * commune's counts cannot be divided among them, but they belong whole to every territory that
+ * holds all of them (the EPCI of Essarts-en-Bocage's three successors). A code split on several
+ * dates, or whose successors cannot all be followed, is left out: its counts stay with its
+ * département only.
+ */
+export function successeursDesScissions(mouvements: readonly Mouvement[], cogCible: number, communeDe: (code: string) => string | undefined): Map<string, string[]> {
+  const fin = `${cogCible}-01-01`;
+  const parCode = new Map<string, { date: string; codes: Set<string>; suivables: boolean }>();
+  const dates = new Map<string, Set<string>>();
+  for (const m of mouvements) {
+    if (m.mod !== MOD_RETABLISSEMENT || m.typeAvant !== 'COM' || m.dateEffet > fin) continue;
+    (dates.get(m.codeAvant) ?? dates.set(m.codeAvant, new Set()).get(m.codeAvant)!).add(m.dateEffet);
+    const e = parCode.get(m.codeAvant) ?? { date: m.dateEffet, codes: new Set<string>(), suivables: true };
+    const commune = m.typeApres === 'COM' ? m.codeApres : communeDe(m.codeApres);
+    if (commune === undefined) e.suivables = false;
+    else e.codes.add(commune);
+    parCode.set(m.codeAvant, e);
+  }
+  const out = new Map<string, string[]>();
+  for (const [code, e] of parCode) {
+    if (!e.suivables || dates.get(code)!.size > 1) continue;
+    // the events after the split only (passerAuCogCourant applies those after 1 January of the
+    // year given: the day before the split's year, filtered to the split's later events)
+    const apres = mouvements.filter((m) => m.dateEffet > e.date);
+    const suivis = passerAuCogCourant(e.codes, apres, Number(e.date.slice(0, 4)) - 1, cogCible);
+    const cibles = [...suivis.values()].map((r) => r.codeCible);
+    if (cibles.some((c) => c === null)) continue;
+    out.set(code, [...new Set(cibles as string[])].sort());
+  }
+  return out;
+}

@@ -1,8 +1,8 @@
 -- Every brick summed into every territory that contains it (methods.md §1.1: numerators and
 -- denominators are summed, never rates averaged). Inputs: briques, defs, appartenance
 -- (code_commune → every territory holding it, the commune itself included), appartenance_dep
--- (département → département, région, France), population_communes (code_commune, pmun),
--- populations_territoires.
+-- (département → département, région, France), appartenance_scindees (scindees.sql),
+-- population_communes (code_commune, pmun), populations_territoires.
 -- A brick enters the sums only when it carries what its method needs; the others are counted
 -- to report coverage (share of the territory's population whose commune has a value).
 -- Commune rows are a view over the bricks (never copied: they are most of the rows); only the
@@ -25,6 +25,7 @@ CREATE OR REPLACE TEMP VIEW briques_agregeables AS
         {{compacter_secrets}}
             AND br.niveau = 'commune'
             AND br.code IS NOT NULL
+            AND br.code NOT LIKE '?%'
             AND br.statut = 'secret'
             AND br.age IS NULL
             AND d.methode NOT IN ('taux-standardise', 'icm') AS secret_compact
@@ -62,6 +63,8 @@ CREATE OR REPLACE TEMP VIEW agrege_communes AS
     LEFT JOIN population_communes AS pop ON pop.code_commune = b.code
     WHERE b.niveau = 'commune'
         AND b.code IS NOT NULL
+        -- (a code outside the current COG, '?<code>', is no commune of it)
+        AND b.code NOT LIKE '?%'
         AND NOT b.secret_compact;
 
 CREATE OR REPLACE TEMP TABLE agrege_territoires AS
@@ -83,7 +86,14 @@ WITH membres AS (
     JOIN appartenance_dep AS a ON a.code_departement = b.code_departement
     LEFT JOIN populations_territoires AS pd ON pd.niveau = 'departement' AND pd.code = b.code_departement
     WHERE b.niveau = 'departement'
-        OR (b.niveau = 'commune' AND b.code IS NULL)
+        OR (b.niveau = 'commune' AND (b.code IS NULL OR (b.code LIKE '?%' AND b.code NOT IN (SELECT cle FROM appartenance_scindees))))
+    UNION ALL
+    -- a split commune's counts: every territory holding all its successors (scindees.sql), whose
+    -- population they cover
+    SELECT b.*, a.niveau, a.code, a.pmun
+    FROM briques_agregeables AS b
+    JOIN appartenance_scindees AS a ON a.cle = b.code
+    WHERE b.niveau = 'commune'
 )
 -- every territory above the commune: sums of its bricks
 SELECT

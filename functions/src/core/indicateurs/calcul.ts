@@ -20,6 +20,7 @@ import {
 import epciInchangesSql from './epci-inchanges.sql';
 import pairesEmboiteesSql from './paires-emboitees.sql';
 import perimetresSql from './perimetres.sql';
+import scindeesSql from './scindees.sql';
 import { SEPARATEUR_POIDS } from './commun.ts';
 import { INDICATEURS } from './registry.ts';
 import resultatsSql from './resultats.sql';
@@ -34,6 +35,8 @@ export interface SourcesMoteur {
   compositionsEpci: Array<{ cog: number; fichier: string }>;
   /** Current communes déléguées / associées → their commune (to read past codes). */
   communesDeleguees: Array<[string, string]>;
+  /** Split communes (rétablissements): source code → each current commune it became. */
+  scissions: Array<[string, string]>;
   /** INSEE population estimates (for the France 2006 standard population). */
   estimations: string | null;
   /** CLS registry (lake dataset `registre-cls`). */
@@ -45,7 +48,7 @@ export interface SourcesMoteur {
 export function empreinteRegistre(): string {
   return createHash('sha256')
     .update(JSON.stringify(INDICATEURS))
-    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + secretsCommunesSql + perimetresSql + pairesEmboiteesSql + epciInchangesSql)
+    .update(macrosSql + agregationSql + resultatsSql + diffusionSql + secondaireSql + secretsCommunesSql + perimetresSql + pairesEmboiteesSql + epciInchangesSql + scindeesSql)
     .digest('hex');
 }
 
@@ -109,6 +112,9 @@ export async function preparerEtExecuter(
   await executerScript(s, epciInchangesSql);
   // Perimeters: every territory and the communes it holds; references of each territory.
   await executerScript(s, perimetresSql);
+  await s.run('CREATE OR REPLACE TEMP TABLE successeurs (code_source VARCHAR, code_commune VARCHAR)');
+  await s.append('successeurs', sources.scissions);
+  await s.run(`CREATE OR REPLACE TEMP TABLE appartenance_scindees AS ${scindeesSql}`);
   await preparerMargesSecret(s);
   await s.run(`CREATE OR REPLACE TEMP TABLE standard_france_2006 (bas INTEGER, population DOUBLE)`);
   if (sources.estimations) {

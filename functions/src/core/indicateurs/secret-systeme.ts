@@ -10,8 +10,9 @@ import { CERTIFICAT_MODULO, certificats, inconnuesALaBorne, inconnuesDeterminees
  * linear system (stats/secret-systeme.ts); a masked count from 1 to seuil − 1 that the system
  * determines exactly is protected by one more mask, and the system is checked again, until none is.
  *
- * The unknowns: the masked commune counts (at least 1: 0 is shown), and per département the counts
- * no commune row shows but its total holds (département bricks, codes outside the COG: at least 0).
+ * The unknowns: the masked commune counts (at least 1: 0 is shown); per département the counts
+ * no commune row shows but its total holds (département bricks, codes outside the COG: at least
+ * 0); and each split commune's counts, in every total holding all its successors (scindees.sql).
  * The equations: every total above the commune that is published (not masked).
  *
  * The mask chosen for a recoverable count c is one that provably frees it (stats/secret-systeme.ts,
@@ -61,14 +62,19 @@ export async function masquesSysteme(s: Session): Promise<MasqueSysteme[]> {
     WHERE d.secret = 'sante' AND r.numerateur_brut IS NOT NULL
     ORDER BY r.indicateur, r.periode, r.niveau, r.code`);
   if (lignes.length === 0) return [];
-  // counts held by a département's total and by no commune row (summed as agregation.sql does)
-  const restes = await s.all<{ indicateur: string; periode: string; code_departement: string; n: number }>(`
-    SELECT b.indicateur, b.periode, b.code_departement, sum(b.numerateur) AS n
+  // counts no commune row shows (summed as agregation.sql does): a département's bricks and codes
+  // outside the COG, one unknown per département; a split commune's, one unknown each
+  const restes = await s.all<{ indicateur: string; periode: string; cle: string; n: number }>(`
+    SELECT
+        b.indicateur,
+        b.periode,
+        CASE WHEN b.code IN (SELECT cle FROM appartenance_scindees) THEN b.code ELSE 'departement/' || b.code_departement END AS cle,
+        sum(b.numerateur) AS n
     FROM briques AS b
     JOIN defs AS d USING (indicateur)
     WHERE d.secret = 'sante' AND NOT b.publie AND b.statut IN ('ok', 'partiel')
         AND b.numerateur IS NOT NULL AND b.denominateur IS NOT NULL
-        AND (b.niveau = 'departement' OR (b.niveau = 'commune' AND b.code IS NULL))
+        AND (b.niveau = 'departement' OR (b.niveau = 'commune' AND (b.code IS NULL OR b.code LIKE '?%')))
     GROUP BY ALL`);
   const membres = new Map<string, string[]>();
   for (const a of await s.all<{ cle: string; communes: string[] }>(
@@ -76,12 +82,17 @@ export async function masquesSysteme(s: Session): Promise<MasqueSysteme[]> {
   )) {
     membres.set(a.cle, a.communes);
   }
-  const departements = new Map<string, string[]>();
-  for (const a of await s.all<{ niveau: string; code: string; code_departement: string }>(`SELECT niveau, code, code_departement FROM appartenance_dep ORDER BY ALL`)) {
-    const cle = `${a.niveau}/${a.code}`;
-    departements.set(cle, [...(departements.get(cle) ?? []), a.code_departement]);
+  // the totals each of those unknowns is in
+  const horsCommunes = new Map<string, string[]>();
+  for (const a of await s.all<{ territoire: string; cle: string }>(`
+    SELECT niveau || '/' || code AS territoire, 'departement/' || code_departement AS cle FROM appartenance_dep
+    UNION ALL
+    SELECT niveau || '/' || code, cle FROM appartenance_scindees
+    ORDER BY ALL`)) {
+    const l = horsCommunes.get(a.territoire);
+    if (l) l.push(a.cle);
+    else horsCommunes.set(a.territoire, [a.cle]);
   }
-
   const masques: MasqueSysteme[] = [];
   const groupes = new Map<string, { seuil: number; lignes: Ligne[]; restes: Map<string, number> }>();
   for (const l of lignes) {
@@ -90,8 +101,8 @@ export async function masquesSysteme(s: Session): Promise<MasqueSysteme[]> {
     g.lignes.push(l);
     groupes.set(cle, g);
   }
-  for (const r of restes) groupes.get(`${r.indicateur}\u0000${r.periode}`)?.restes.set(r.code_departement, r.n);
-  for (const g of groupes.values()) masques.push(...protegerGroupe(g.lignes, g.restes, g.seuil, membres, departements));
+  for (const r of restes) groupes.get(`${r.indicateur}\u0000${r.periode}`)?.restes.set(r.cle, r.n);
+  for (const g of groupes.values()) masques.push(...protegerGroupe(g.lignes, g.restes, g.seuil, membres, horsCommunes));
   return masques;
 }
 
@@ -101,7 +112,7 @@ function protegerGroupe(
   restes: ReadonlyMap<string, number>,
   seuil: number,
   membres: ReadonlyMap<string, readonly string[]>,
-  departements: ReadonlyMap<string, readonly string[]>,
+  horsCommunes: ReadonlyMap<string, readonly string[]>,
 ): MasqueSysteme[] {
   const { indicateur, periode } = lignes[0]!;
   const communes = new Map<string, Ligne>();
@@ -112,7 +123,7 @@ function protegerGroupe(
     const cle = `${t.niveau}/${t.code}`;
     let somme = 0;
     for (const c of membres.get(cle) ?? []) somme += communes.get(c)?.n ?? 0;
-    for (const d of departements.get(cle) ?? []) somme += restes.get(d) ?? 0;
+    for (const d of horsCommunes.get(cle) ?? []) somme += restes.get(d) ?? 0;
     if (Math.abs(somme - t.n) > 1e-6 * Math.max(1, Math.abs(t.n))) {
       throw new Error(`Secret statistique : le total de ${indicateur} ${periode} pour ${cle} (${t.n}) n’est pas la somme de ses parties (${somme}) ; vérification globale impossible`);
     }
@@ -148,7 +159,7 @@ function protegerGroupe(
         const j = indice.get(`commune/${c}`);
         if (j !== undefined) e.push(j);
       }
-      for (const d of departements.get(cle) ?? []) {
+      for (const d of horsCommunes.get(cle) ?? []) {
         const j = indice.get(`reste/${d}`);
         if (j !== undefined) e.push(j);
       }
@@ -196,7 +207,8 @@ function protegerGroupe(
     const dansUneDependance = new Set(dependances.flatMap((w) => [...w].flatMap(([i, a]) => (a !== 0 ? [i] : []))));
     const touches = new Set<number>();
     for (const j of retrouvees) {
-      const [genre, code] = inconnues[j]!.split('/') as [string, string];
+      const inconnue = inconnues[j]!;
+      const [genre, code] = [inconnue.slice(0, inconnue.indexOf('/')), inconnue.slice(inconnue.indexOf('/') + 1)];
       const siens = genre === 'commune' ? (territoires.get(code) ?? []) : equations.flatMap((e, i) => (e.includes(j) ? [i] : []));
       // a mask added this round in its smallest total may have freed it: check again first
       if (siens.length > 0 && touches.has(siens[0]!)) continue;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sqlPath, type Session } from '../duckdb/duckdb.ts';
 import { AppError } from '../errors.ts';
 import { chargerReferentiel, LIBELLE_GEOGRAPHIE, MILLESIME_COG_COURANT, type Referentiel } from '../geographie/referentiel.ts';
-import { passerAuCogCourant, type Mouvement } from '../geographie/passage.ts';
+import { passerAuCogCourant, successeursDesScissions, type Mouvement } from '../geographie/passage.ts';
 import { derniereVersion, lireManifesteDataset, type ManifesteDataset, type VersionDataset } from '../lake/manifeste.ts';
 import { empreinteHarmonisation, harmoniser, versionsCommunales, type Harmonisation } from './harmonisation.ts';
 import { normaliserRecherche } from '../model/niveaux.ts';
@@ -241,6 +241,7 @@ export async function calculerMarts(runtime: Runtime, options: { force?: boolean
         ),
         compositionsEpci: await Promise.all(plan.compositionsEpci.map(async (c) => ({ cog: c.cog, fichier: await runtime.storage.localPath(c.cleParquet) }))),
         communesDeleguees: referentiel.communesDelegueesAssociees.map((d) => [d.code, d.commune] as [string, string]),
+        scissions: scissionsConnues(mvts, referentiel),
         estimations: plan.estimations ? await runtime.storage.localPath(plan.estimations.cleParquet) : null,
         cls: plan.cls ? await runtime.storage.localPath(plan.cls.cleParquet) : null,
         millesimePopulations: populations.millesime,
@@ -348,6 +349,15 @@ async function chargerReferentielSql(s: Session, r: Referentiel): Promise<void> 
   await s.append('ref_departements', r.departements.map((d) => [d.code, d.libelle, d.region]));
   await s.run('CREATE TEMP TABLE ref_regions (code VARCHAR, libelle VARCHAR)');
   await s.append('ref_regions', r.regions.map((x) => [x.code, x.libelle]));
+}
+
+/** Split communes (rétablissements) → their successors, when all are communes of the current geography. */
+function scissionsConnues(mouvements: readonly Mouvement[], referentiel: Referentiel): Array<[string, string]> {
+  const communes = new Set(referentiel.communes.map((c) => c.code));
+  const chefLieu = new Map(referentiel.communesDelegueesAssociees.map((d) => [d.code, d.commune]));
+  return [...successeursDesScissions(mouvements, MILLESIME_COG_COURANT, (code) => chefLieu.get(code))]
+    .filter(([, successeurs]) => successeurs.every((c) => communes.has(c)))
+    .flatMap(([code, successeurs]) => successeurs.map((c): [string, string] => [code, c]));
 }
 
 async function lireMouvements(s: Session, fichier: string): Promise<Mouvement[]> {

@@ -41,7 +41,9 @@ SELECT
     v.indicateur,
     'commune' AS niveau,
     false AS publie,
-    any_value(v.code_commune) AS code,
+    -- a code outside the current COG keeps its key ('?<code>'): a split commune's counts then
+    -- reach every territory holding all its successors (scindees.sql)
+    coalesce(any_value(v.code_commune), v.cle) AS code,
     any_value(v.code_departement) AS code_departement,
     v.periode_sortie AS periode,
     NULL::VARCHAR AS age,
