@@ -12,6 +12,7 @@ import type {
   ValeurIndicateur,
   ValeursReponse,
 } from '../../functions/src/core/model/api-types.ts';
+import { COMPARAISONS, LIBELLES_STATUT } from '../../functions/src/core/model/libelles.ts';
 import { normaliserRecherche } from '../../functions/src/core/model/niveaux.ts';
 import type { Runtime } from '../../functions/src/core/runtime.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
@@ -182,6 +183,8 @@ describe('GET /api/indicateurs/{id}/valeurs', () => {
     expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(r.headers['content-disposition']).toBe('attachment; filename="taux-mortalite-brute-departement-2013-2018.csv"');
     expect(r.body).toMatch(/;\d+,\d+;/);
+    expect(r.body).not.toMatch(/higher_worse|lower_better|similar|not_computable|;ok;|;calcule;/);
+    expect(r.body).toMatch(/;plus élevé · défavorable;/);
     const [entete, ...lignes] = lireCsv(r.body);
     expect(entete!.slice(0, 4)).toEqual(['code', 'libellé', 'valeur', 'IC bas']);
     expect(lignes.length).toBe(json.valeurs.length);
@@ -189,7 +192,9 @@ describe('GET /api/indicateurs/{id}/valeurs', () => {
       const v = json.valeurs[i]!;
       expect(l[0]).toBe(v.code);
       expect(l[1]).toBe(v.libelle ?? '');
-      expect(l[entete!.indexOf('statut')]).toBe(v.statut);
+      // codes worded in French for spreadsheets; the JSON keeps the codes
+      expect(l[entete!.indexOf('statut')]).toBe(LIBELLES_STATUT[v.statut]);
+      expect(l[entete!.indexOf('comparaison France')]).toBe(v.drapeau_france === null ? '' : COMPARAISONS[v.drapeau_france].texte);
       for (const [colonne, cle] of Object.entries(COLONNES_NUMERIQUES)) expect(nombre(l[entete!.indexOf(colonne)]!), `${v.code} ${colonne}`).toBe(v[cle]);
     });
   });

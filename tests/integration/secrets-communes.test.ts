@@ -2,6 +2,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LIBELLES_STATUT } from '../../functions/src/core/model/libelles.ts';
 import { createMartsReader, type EtatMarts } from '../../functions/src/core/api/marts-reader.ts';
 import { relationMart } from '../../functions/src/core/api/relations-marts.ts';
 import { createApi } from '../../functions/src/core/api/service.ts';
@@ -81,7 +82,7 @@ describe('INSEE-secret commune rows kept as lists (ADR 0012)', () => {
     const csv = await appel(`/api/indicateurs/taux-pauvrete/valeurs?niveau=commune&periode=${periode}&format=csv`);
     expect(csv.status).toBe(200);
     const ligneCsv = csv.body.split('\r\n').find((l) => l.startsWith(`${code};`));
-    expect(ligneCsv).toContain(';secret;');
+    expect(ligneCsv).toContain(`;${LIBELLES_STATUT.secret};`);
 
     const series = JSON.parse((await appel(`/api/territoires/commune/${code}/series?indicateur=taux-pauvrete`)).body);
     const propre = series.series.find((s: { role: string }) => s.role === 'territoire');

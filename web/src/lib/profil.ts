@@ -3,8 +3,15 @@
  * values in French format with their unit, why a value is missing, how it was obtained, and what
  * each comparison with the département, the région and France says. Pure and browser-safe.
  */
-import type { Drapeau, IndicateurProfil, SourcesReponse, StatutIndicateur } from '@sante-territoires/functions/core/model/api-types.ts';
+import type { Drapeau, IndicateurProfil, SourcesReponse } from '@sante-territoires/functions/core/model/api-types.ts';
 import { formatNombre, formatPourcentage } from '@sante-territoires/functions/core/model/format.ts';
+import {
+  COMPARAISONS,
+  libelleApproximation,
+  PETITS_EFFECTIFS,
+  RAISONS_STATUT,
+  type Comparaison,
+} from '@sante-territoires/functions/core/model/libelles.ts';
 
 /** A value in the indicator's unit: `17,4 %`, `24 389`, `6,7`; an en dash when absent. */
 export function formatValeur(valeur: number | null, indicateur: Pick<IndicateurProfil, 'unite' | 'decimales'>): string {
@@ -22,23 +29,7 @@ export function intervalle(indicateur: Pick<IndicateurProfil, 'ic_bas' | 'ic_hau
   return `IC 95\u00a0%\u00a0: ${formatValeur(indicateur.ic_bas, indicateur)} – ${formatValeur(indicateur.ic_haut, indicateur)}`;
 }
 
-/** Why a value is not shown, by its `statut` (the API never sends a value under secrecy). */
-export const RAISONS_STATUT: Readonly<Record<StatutIndicateur, string>> = {
-  ok: 'valeur absente',
-  partiel: 'valeur absente',
-  // (primary and secondary masks are published alike: saying which would bound the count)
-  masque: 'masqué\u00a0: secret statistique (petit effectif, ou protection d’un petit effectif voisin)',
-  masque_secondaire: 'masqué\u00a0: secret statistique (petit effectif, ou protection d’un petit effectif voisin)',
-  masque_complementaire: 'masqué\u00a0: avec d’autres valeurs publiées, il redonnerait un nombre de décès masqué',
-  secret: 'secret statistique de l’Insee',
-  absent: 'absent des données sources',
-  non_disponible: 'non disponible à ce niveau',
-  non_agrege: 'non calculable pour ce périmètre (valeur non additive)',
-  denominateur_nul: 'non calculable\u00a0: dénominateur nul',
-  non_calculable: 'non calculable',
-  donnees_incoherentes: 'données sources incohérentes',
-  non_publie: 'non publié par le producteur',
-};
+export { RAISONS_STATUT };
 
 /** How the value was obtained, when the user must know it (approximation, coverage, few events). */
 export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut' | 'approximation' | 'couverture' | 'fiabilite' | 'synthetique'>): string[] {
@@ -53,36 +44,11 @@ export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut'
         : `calculé sur ${formatPourcentage(Math.min(indicateur.couverture * 100, 99.9), 1)} de la population`,
     );
   }
-  if (indicateur.fiabilite === 'petits_effectifs') out.push('petits effectifs\u00a0: à interpréter avec prudence');
+  if (indicateur.fiabilite === 'petits_effectifs') out.push(PETITS_EFFECTIFS);
   return out;
 }
 
-const APPROXIMATIONS: Readonly<Record<string, string>> = {
-  'moyenne-ponderee-personnes': 'approché\u00a0: moyenne des communes pondérée par les personnes',
-  'moyenne-ponderee-menages': 'approché\u00a0: moyenne des communes pondérée par les ménages',
-  'moyenne-ponderee-population-standardisee': 'approché\u00a0: moyenne des communes pondérée par la population standardisée (méthode DREES)',
-};
-
-export function libelleApproximation(approximation: string): string {
-  return APPROXIMATIONS[approximation] ?? 'valeur approchée (non publiée pour ce périmètre)';
-}
-
-/** What a comparison flag says, and whether it is good news for the territory. */
-export interface Comparaison {
-  texte: string;
-  ton: 'favorable' | 'defavorable' | 'neutre';
-}
-
-const COMPARAISONS: Readonly<Record<Drapeau, Comparaison>> = {
-  similar: { texte: 'pas d’écart significatif', ton: 'neutre' },
-  higher_worse: { texte: 'plus élevé · défavorable', ton: 'defavorable' },
-  higher_better: { texte: 'plus élevé · favorable', ton: 'favorable' },
-  lower_better: { texte: 'plus bas · favorable', ton: 'favorable' },
-  lower_worse: { texte: 'plus bas · défavorable', ton: 'defavorable' },
-  higher: { texte: 'plus élevé', ton: 'neutre' },
-  lower: { texte: 'plus bas', ton: 'neutre' },
-  not_computable: { texte: 'écart non testable', ton: 'neutre' },
-};
+export { libelleApproximation, type Comparaison };
 
 /** Null when no test was made (a published value without counts, say). */
 export function comparaison(drapeau: Drapeau | null): Comparaison | null {

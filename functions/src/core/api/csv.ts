@@ -2,7 +2,8 @@
  * CSV exports of the API, for French spreadsheets: UTF-8 with a BOM, `;` separator, CRLF line
  * ends, decimal comma. Numbers keep their full precision (JavaScript's shortest round-trip
  * writing, `.` → `,`, no thousands separator, exponent for very small or large numbers, as
- * `1,5e-7`): the CSV holds exactly the JSON's numbers. Text cells starting with `=`, `+`, `-`
+ * `1,5e-7`): the CSV holds exactly the JSON's numbers; coded columns (statut, comparisons,
+ * reliability, origin, approximation) are worded in French (valeurs.ts). Text cells starting with `=`, `+`, `-`
  * or `@` get a leading apostrophe so a spreadsheet never runs them as formulas.
  */
 

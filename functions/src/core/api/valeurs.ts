@@ -1,4 +1,5 @@
-import type { StatutIndicateur, ValeurIndicateur } from '../model/api-types.ts';
+import type { Drapeau, StatutIndicateur, ValeurIndicateur } from '../model/api-types.ts';
+import { COMPARAISONS, libelleApproximation, LIBELLES_STATUT, libelleOrigine, PETITS_EFFECTIFS } from '../model/libelles.ts';
 import { statutPublie } from '../model/statuts.ts';
 import type { ColonneCsv } from './csv.ts';
 
@@ -68,8 +69,31 @@ export function selectionValeur(alias: string): string {
 }
 
 /** The value columns of a CSV export, after the columns naming the row. */
+/**
+ * Coded columns worded in French in the CSV (the JSON keeps the codes): a spreadsheet user reads
+ * « plus élevé · défavorable » and « masqué : secret statistique », not `higher_worse`, `masque`.
+ */
+const EN_CLAIR: Partial<Record<(typeof COLONNES_VALEUR)[number], (code: string) => string>> = {
+  statut: (c) => LIBELLES_STATUT[c as StatutIndicateur] ?? c,
+  fiabilite: (c) => (c === 'petits_effectifs' ? PETITS_EFFECTIFS : c),
+  origine: libelleOrigine,
+  approximation: libelleApproximation,
+  drapeau_departement: (c) => COMPARAISONS[c as Drapeau]?.texte ?? c,
+  drapeau_region: (c) => COMPARAISONS[c as Drapeau]?.texte ?? c,
+  drapeau_france: (c) => COMPARAISONS[c as Drapeau]?.texte ?? c,
+};
+
 export function colonnesCsvValeur<T extends ValeurIndicateur>(): Array<ColonneCsv<T>> {
-  return COLONNES_VALEUR.map((c) => ({ entete: ENTETES[c], valeur: (l: T) => l[c] }));
+  return COLONNES_VALEUR.map((c) => {
+    const enClair = EN_CLAIR[c];
+    return {
+      entete: ENTETES[c],
+      valeur: (l: T) => {
+        const v = l[c];
+        return enClair && typeof v === 'string' ? enClair(v) : v;
+      },
+    };
+  });
 }
 
 /** A value with nothing to show: an indicator the level does not have, or a missing row. */
