@@ -69,10 +69,10 @@ export function attaquer(publies: ReadonlyMap<string, number | null>, territoire
 
 /**
  * The attack with bounds, by enumeration (tiny geographies only): every assignment of the masked
- * communes (each at least 1, since 0 is shown) that gives every published total; a masked commune
- * with a single possible value is recovered. Returns them as `code = value`.
+ * communes (each at least 1, since 0 is shown) that gives every published total; the values each
+ * masked commune can take.
  */
-export function attaquerAvecBornes(publies: ReadonlyMap<string, number | null>, territoires: Readonly<Record<string, readonly string[]>>): string[] {
+export function valeursPossibles(publies: ReadonlyMap<string, number | null>, territoires: Readonly<Record<string, readonly string[]>>): Map<string, Set<number>> {
   const masquees = [...publies].flatMap(([cle, n]) => (cle.startsWith('commune/') && n === null ? [cle.slice('commune/'.length)] : []));
   const equations = Object.entries(territoires).flatMap(([t, communes]) => {
     const total = publies.get(t);
@@ -106,5 +106,10 @@ export function attaquerAvecBornes(publies: ReadonlyMap<string, number | null>, 
     valeur.delete(masquees[k]!);
   };
   essayer(0);
-  return [...possibles].flatMap(([c, v]) => (v.size === 1 ? [`${c} = ${[...v][0]}`] : [])).sort();
+  return possibles;
+}
+
+/** The masked communes with a single possible value (`valeursPossibles`), as `code = value`. */
+export function attaquerAvecBornes(publies: ReadonlyMap<string, number | null>, territoires: Readonly<Record<string, readonly string[]>>): string[] {
+  return [...valeursPossibles(publies, territoires)].flatMap(([c, v]) => (v.size === 1 ? [`${c} = ${[...v][0]}`] : [])).sort();
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db, type Session } from '../../functions/src/core/duckdb/duckdb.ts';
 import { appliquerSecret, preparerMargesSecret } from '../../functions/src/core/indicateurs/moteur.ts';
-import { attaquer, attaquerAvecBornes } from '../helpers/attaque-secret.ts';
+import { attaquer, attaquerAvecBornes, valeursPossibles } from '../helpers/attaque-secret.ts';
 
 // Secrecy of health counts on overlapping geographies (methods.md §9): the engine's own
 // suppression (appliquerSecret) run on a small synthetic geography, an edge case the real CLS
@@ -61,6 +61,14 @@ async function preparer(s: Session, DECES: Record<string, number>, TERRITOIRES: 
   }
   await s.run('CREATE OR REPLACE TEMP TABLE masques_sante (indicateur VARCHAR, niveau VARCHAR, code VARCHAR, periode VARCHAR)');
   await s.run('CREATE OR REPLACE TEMP TABLE masques_lies (indicateur VARCHAR, source VARCHAR)');
+}
+
+/** What would be published with the primary masks only (counts 1 to 10): every total, every other count. */
+function primairesSeules(DECES: Record<string, number>, TERRITOIRES: Record<string, string[]>): Map<string, number | null> {
+  return new Map<string, number | null>([
+    ...Object.entries(DECES).map(([c, n]) => [`commune/${c}`, n > 0 && n < 11 ? null : n] as const),
+    ...Object.entries(TERRITOIRES).map(([t, cs]) => [t, cs.reduce((x, c) => x + DECES[c]!, 0)] as const),
+  ]);
 }
 
 /** What is published after secrecy: each territory's count, or null when masked. */
@@ -228,8 +236,39 @@ describe('counts pinned by their bounds (masked counts are at least 1)', () => {
   });
 
   it('is what the enumeration finds without the system-wide check (the attack is real)', () => {
-    const p = new Map<string, number | null>([...Object.entries(DECES).map(([c, n]) => [`commune/${c}`, n < 11 ? null : n] as const), ...Object.entries(TERRITOIRES).map(([t, cs]) => [t, cs.reduce((x, c) => x + DECES[c]!, 0)] as const)]);
+    const p = primairesSeules(DECES, TERRITOIRES);
     expect(attaquerAvecBornes(p, TERRITOIRES)).toEqual(['A1 = 1', 'A2 = 1']);
+    expect(attaquer(p, TERRITOIRES)).toEqual([]);
+  });
+});
+
+describe('no total shows a masked count to be under the threshold (protection interval of the frequency rule)', () => {
+  //   département D = France = {A1, A2, A3, B1, B2}; EPCI E1 = {A1, A2, A3}, E2 = {B1, B2}
+  //   deaths: A1 1, A2 2 (both masked), A3 25, B1 30, B2 40
+  // E1's total minus A3 leaves 3 for A1 and A2: each is 1 or 2, nearly disclosed (the fifth
+  // audit's CC Briance-Combade), though neither is recovered exactly.
+  const DECES: Record<string, number> = { A1: 1, A2: 2, A3: 25, B1: 30, B2: 40 };
+  const TERRITOIRES: Record<string, string[]> = {
+    'epci/E1': ['A1', 'A2', 'A3'],
+    'epci/E2': ['B1', 'B2'],
+    'departement/D': ['A1', 'A2', 'A3', 'B1', 'B2'],
+    'france/FR': ['A1', 'A2', 'A3', 'B1', 'B2'],
+  };
+
+  it('leaves each masked count of 1 to 10 at least 11 possible values (1 to 11 or more)', async () => {
+    await db.session(async (s) => {
+      await preparer(s, DECES, TERRITOIRES);
+      await appliquerSecret(s);
+      const p = await publies(s);
+      const possibles = valeursPossibles(p, TERRITOIRES);
+      for (const c of ['A1', 'A2']) expect(possibles.get(c)?.size ?? 0, c).toBeGreaterThanOrEqual(11);
+    });
+  });
+
+  it('is what the enumeration finds without the check (2 possible values each)', () => {
+    const p = primairesSeules(DECES, TERRITOIRES);
+    const possibles = valeursPossibles(p, TERRITOIRES);
+    expect([...possibles.get('A1')!].sort()).toEqual([1, 2]);
     expect(attaquer(p, TERRITOIRES)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resoudreExactement } from '../../helpers/attaque-secret.ts';
-import { CERTIFICAT_MODULO, certificats, inconnuesALaBorne, inconnuesDeterminees, type SystemeSecret } from '../../../functions/src/core/stats/secret-systeme.ts';
+import { CERTIFICAT_MODULO, certificats, inconnuesDeterminees, inconnuesEncadrees, type SystemeSecret } from '../../../functions/src/core/stats/secret-systeme.ts';
 
 // The system-wide secrecy check (methods.md §9, ADR 0013 revision 3) against an independent
 // attacker: exact rational Gauss–Jordan elimination (BigInt fractions), which finds every unknown
@@ -154,12 +154,28 @@ describe('what a new mask frees (certificats and dependances)', () => {
   });
 });
 
-describe('inconnuesALaBorne', () => {
+describe('inconnuesEncadrees', () => {
   it('pins two masked counts adding up to 2 (each at least 1), not two adding up to 3', () => {
     const s: SystemeSecret = { inconnues: 4, equations: [[0, 1], [2, 3]] };
-    expect(inconnuesALaBorne(s, [2, 3], [1, 1, 1, 1])).toEqual([0, 0, null, null]);
+    expect(inconnuesEncadrees(s, [2, 3], [1, 1, 1, 1])).toEqual([0, 0, null, null]);
     // an unknown whose lower bound is 0 (counts kept at département level) pins nothing above it
-    expect(inconnuesALaBorne({ inconnues: 2, equations: [[0, 1]] }, [1], [1, 0])).toEqual([0, 0]);
-    expect(inconnuesALaBorne({ inconnues: 2, equations: [[0, 1]] }, [2], [1, 0])).toEqual([null, null]);
+    expect(inconnuesEncadrees({ inconnues: 2, equations: [[0, 1]] }, [1], [1, 0])).toEqual([0, 0]);
+    expect(inconnuesEncadrees({ inconnues: 2, equations: [[0, 1]] }, [2], [1, 0])).toEqual([null, null]);
+  });
+
+  it('flags counts a total leaves fewer than valeursMin possible values: 3 over two counts gives 1 or 2 each', () => {
+    const s: SystemeSecret = { inconnues: 4, equations: [[0, 1], [2, 3]] };
+    // 3 = x0 + x1: each 1 or 2 (2 values); 12 = x2 + x3: each 1 to 11 (11 values)
+    expect(inconnuesEncadrees(s, [3, 12], [1, 1, 1, 1], { valeursMin: 11 })).toEqual([0, 0, null, null]);
+    expect(inconnuesEncadrees(s, [3, 11], [1, 1, 1, 1], { valeursMin: 11 })).toEqual([0, 0, 1, 1]);
+    expect(inconnuesEncadrees(s, [3, 12], [1, 1, 1, 1], { valeursMin: 2 })).toEqual([null, null, null, null]);
+  });
+
+  it('takes off the determined unknowns first: D − E2 leaves the two counts of E1', () => {
+    // 0, 1 masked in E1 (masked total); 2 masked in E2 alone, so determined (50); D = x0 + x1 + x2 = 53
+    const s: SystemeSecret = { inconnues: 3, equations: [[2], [0, 1, 2]] };
+    const determinees = [false, false, true];
+    expect(inconnuesEncadrees(s, [50, 53], [1, 1, 1], { determinees, valeurs: [1, 2, 50], valeursMin: 11 })).toEqual([1, 1, null]);
+    expect(inconnuesEncadrees(s, [50, 53], [1, 1, 1], { valeursMin: 11 })).toEqual([null, null, null]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Session } from '../duckdb/duckdb.ts';
-import { CERTIFICAT_MODULO, certificats, inconnuesALaBorne, inconnuesDeterminees } from '../stats/secret-systeme.ts';
+import { CERTIFICAT_MODULO, certificats, inconnuesDeterminees, inconnuesEncadrees } from '../stats/secret-systeme.ts';
 
 /**
  * Secrecy of health counts checked on everything published together (methods.md §9, ADR 0013
@@ -8,7 +8,9 @@ import { CERTIFICAT_MODULO, certificats, inconnuesALaBorne, inconnuesDeterminees
  * minus the other département's remainder, several départements against every EPCI touching
  * them… Here, per indicator and period, the published totals over the masked counts form a
  * linear system (stats/secret-systeme.ts); a masked count from 1 to seuil − 1 that the system
- * determines exactly is protected by one more mask, and the system is checked again, until none is.
+ * determines exactly, or that a single total (with what the system determines taken off) shows to
+ * be under the threshold, is protected by one more mask, and the system is checked again, until
+ * none is.
  *
  * The unknowns: the masked commune counts (at least 1: 0 is shown); per département the counts
  * no commune row shows but its total holds (département bricks, codes outside the COG: at least
@@ -22,10 +24,11 @@ import { CERTIFICAT_MODULO, certificats, inconnuesALaBorne, inconnuesDeterminees
  * commune sharing the smallest published territory with c (the same EPCI first), then the
  * smallest non-zero count, then the lowest code (as the local rules). If no commune qualifies
  * (an EPCI straddling a border whose chain of départements ends without a loop), the smallest
- * total every certificate uses is masked. A count pinned by its bounds (two masked communes
- * adding up to 2) is freed by an unmasked commune of the pinning territory. A mask never makes a
- * free count determined again (it adds an unknown or drops an equation), so each round frees all
- * the counts it treats; the next round checks what is left.
+ * total every certificate uses is masked. A count a total bounds under the threshold (two masked
+ * communes adding up to 3: each is 1 or 2) is freed by an unmasked commune of that territory (11
+ * or more, it lifts the bound to 12 or more). A mask never makes a free count determined again (it
+ * adds an unknown or drops an equation), so each round frees all the counts it treats; the next
+ * round checks what is left.
  */
 
 /** A mask to add: a commune or a territory total. */
@@ -168,7 +171,11 @@ function protegerGroupe(
     const systeme = { inconnues: inconnues.length, equations };
     const lineaires = inconnuesDeterminees(systeme);
     const secondsMembres = equations.map((e) => e.reduce((s, j) => s + valeurs[j]!, 0));
-    const bornees = inconnuesALaBorne(systeme, secondsMembres, bornes, lineaires, valeurs);
+    // no single total may show a masked count to be under the threshold: each keeps every value
+    // from its lower bound (1) up to at least the threshold (11) possible — the protection interval
+    // of the frequency rule. Two masked communes whose EPCI total leaves them 3 are each 1 or 2: nearly
+    // disclosed (fifth audit, CC Briance-Combade); left 12, each is still 1 to 11.
+    const bornees = inconnuesEncadrees(systeme, secondsMembres, bornes, { determinees: lineaires, valeurs, valeursMin: seuil });
     const secrete = (j: number) => valeurs[j]! > 0 && valeurs[j]! < seuil;
     const retrouvees = inconnues.flatMap((_, j) => ((lineaires[j] || bornees[j] !== null) && secrete(j) ? [j] : []));
     if (retrouvees.length === 0) return ajouts;

@@ -246,23 +246,26 @@ export function certificats(systeme: SystemeSecret, demandees: readonly number[]
 }
 
 /**
- * Unknowns pinned by their bounds (the other way to recover a count exactly): an equation whose
- * right-hand side equals the sum of its unknowns' lower bounds holds each at its bound — two
- * masked counts, known to be at least 1 since 0 is shown, adding up to 2 are both 1. Unknowns
+ * Unknowns a single total narrows down to fewer than `valeursMin` possible values through their
+ * bounds (the other way to recover a count, exactly or nearly): an equation with right-hand side r
+ * over free unknowns L bounds each j of L by r − Σ_{k ∈ L, k ≠ j} lb_k — two masked counts, each at
+ * least 1 since 0 is shown, adding up to 2 are both 1; adding up to 3, each is 1 or 2. Unknowns
  * `determinees` (linearly, with their `valeurs`) are known to whoever solves the system: they are
  * taken off first (a département total minus a determined count of 50 may leave two counts adding
- * up to 2). Gives, for each unknown, the first equation that pins it, or `null`. Only single
+ * up to 3). Gives, for each unknown, the first equation that narrows it so, or `null`. Only single
  * equations are looked at (with the determined unknowns taken off): a combination of several
- * that pins without any of them doing so needs a linear program, which this is not.
+ * that narrows without any of them doing so needs a linear program, which this is not.
  */
-export function inconnuesALaBorne(
+export function inconnuesEncadrees(
   systeme: SystemeSecret,
   secondsMembres: readonly number[],
   bornesInferieures: readonly number[],
-  determinees: readonly boolean[] = [],
-  valeurs: readonly number[] = [],
+  options: { determinees?: readonly boolean[]; valeurs?: readonly number[]; valeursMin?: number } = {},
 ): Array<number | null> {
   verifier(systeme);
+  const determinees = options.determinees ?? [];
+  const valeurs = options.valeurs ?? [];
+  const valeursMin = options.valeursMin ?? 2;
   const a = new Array<number | null>(systeme.inconnues).fill(null);
   for (const [i, e] of systeme.equations.entries()) {
     let reste = secondsMembres[i]!;
@@ -275,7 +278,8 @@ export function inconnuesALaBorne(
         libres.push(j);
       }
     }
-    if (libres.length > 0 && reste === minimum) for (const j of libres) a[j] ??= i;
+    // each free unknown: from its lower bound up to reste − (minimum − its own bound)
+    if (libres.length > 0 && reste - minimum + 1 < valeursMin) for (const j of libres) a[j] ??= i;
   }
   return a;
 }
