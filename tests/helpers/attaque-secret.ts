@@ -17,17 +17,15 @@ const moins = (a: Fraction, b: Fraction): Fraction => reduire([a[0] * b[1] - b[0
 const fois = (a: Fraction, b: Fraction): Fraction => reduire([a[0] * b[0], a[1] * b[1]]);
 const divise = (a: Fraction, b: Fraction): Fraction => reduire([a[0] * b[1], a[1] * b[0]]);
 
-/**
- * Rows of [coefficients | right-hand side] in reduced row echelon form; returns, per unknown
- * determined, its value (a row with a single non-zero coefficient).
- */
-export function resoudreExactement(inconnues: number, equations: ReadonlyArray<{ termes: readonly number[]; total: number }>): Map<number, number> {
+/** Rows of [coefficients | right-hand side] in reduced row echelon form, with each row's pivot column. */
+function echelonReduit(inconnues: number, equations: ReadonlyArray<{ termes: readonly number[]; total: number }>): Array<{ pivot: number; ligne: Fraction[] }> {
   const m: Fraction[][] = equations.map((e) => {
     const l: Fraction[] = Array.from({ length: inconnues + 1 }, () => [0n, 1n] as Fraction);
     for (const j of e.termes) l[j] = [l[j]![0] + 1n, 1n];
     l[inconnues] = [BigInt(e.total), 1n];
     return l;
   });
+  const colonnes: number[] = [];
   let r = 0;
   for (let c = 0; c < inconnues && r < m.length; c++) {
     const i = m.findIndex((l, k) => k >= r && l[c]![0] !== 0n);
@@ -40,12 +38,22 @@ export function resoudreExactement(inconnues: number, equations: ReadonlyArray<{
       const f = m[k]![c]!;
       m[k] = m[k]!.map((v, j) => moins(v, fois(f, m[r]![j]!)));
     }
+    colonnes.push(c);
     r++;
   }
+  // (the rows as they end: each later pivot is eliminated from the earlier rows too)
+  return colonnes.map((pivot, k) => ({ pivot, ligne: m[k]! }));
+}
+
+/**
+ * Per unknown determined by the equations (a row of the reduced echelon form with a single
+ * non-zero coefficient), its value.
+ */
+export function resoudreExactement(inconnues: number, equations: ReadonlyArray<{ termes: readonly number[]; total: number }>): Map<number, number> {
   const valeurs = new Map<number, number>();
-  for (const l of m) {
-    const nz = l.slice(0, inconnues).flatMap((v, j) => (v[0] !== 0n ? [j] : []));
-    if (nz.length === 1) valeurs.set(nz[0]!, Number(l[inconnues]![0]) / Number(l[inconnues]![1]));
+  for (const { ligne } of echelonReduit(inconnues, equations)) {
+    const nz = ligne.slice(0, inconnues).flatMap((v, j) => (v[0] !== 0n ? [j] : []));
+    if (nz.length === 1) valeurs.set(nz[0]!, Number(ligne[inconnues]![0]) / Number(ligne[inconnues]![1]));
   }
   return valeurs;
 }
@@ -68,45 +76,68 @@ export function attaquer(publies: ReadonlyMap<string, number | null>, territoire
 }
 
 /**
- * The attack with bounds, by enumeration (tiny geographies only): every assignment of the masked
+ * The attack with bounds (small geographies only): every integer assignment of the masked
  * communes (each at least 1, since 0 is shown) that gives every published total; the values each
- * masked commune can take.
+ * masked commune can take. Enumerates the free unknowns of the reduced echelon form only (each
+ * from 1 up to what its totals leave), the others following from them.
  */
-export function valeursPossibles(publies: ReadonlyMap<string, number | null>, territoires: Readonly<Record<string, readonly string[]>>): Map<string, Set<number>> {
+export function valeursPossibles(
+  publies: ReadonlyMap<string, number | null>,
+  territoires: Readonly<Record<string, readonly string[]>>,
+  /** Stop as soon as each of these communes has this many possible values (the sets are then partial). */
+  assez?: { communes: readonly string[]; valeurs: number },
+): Map<string, Set<number>> {
   const masquees = [...publies].flatMap(([cle, n]) => (cle.startsWith('commune/') && n === null ? [cle.slice('commune/'.length)] : []));
+  const indice = new Map(masquees.map((c, j) => [c, j]));
+  const n = masquees.length;
   const equations = Object.entries(territoires).flatMap(([t, communes]) => {
     const total = publies.get(t);
     if (total === null || total === undefined) return [];
     const connus = communes.reduce((s, c) => s + (publies.get(`commune/${c}`) ?? 0), 0);
-    return [{ termes: communes.filter((c) => masquees.includes(c)), reste: total - connus }];
+    return [{ termes: communes.flatMap((c) => (indice.has(c) ? [indice.get(c)!] : [])), total: total - connus }];
   });
-  // no total bounds a commune in no published total: it keeps every value from 1 up
-  const plafond = Math.max(1, ...equations.map((e) => e.reste));
-  const possibles = new Map(masquees.map((c) => [c, new Set<number>()]));
-  const valeur = new Map<string, number>();
-  const essayer = (k: number): void => {
-    for (const e of equations) {
-      let somme = 0;
-      let manquants = 0;
-      for (const c of e.termes) {
-        const v = valeur.get(c);
-        if (v === undefined) manquants++;
-        else somme += v;
-      }
-      if (somme + manquants > e.reste || (manquants === 0 && somme !== e.reste)) return;
+  // each unknown is at most what any of its totals leaves once the others are at 1
+  const plafond = masquees.map((_, j) => Math.min(...equations.filter((e) => e.termes.includes(j)).map((e) => e.total - (e.termes.length - 1)), Number.MAX_SAFE_INTEGER));
+  const lignes = echelonReduit(n, equations).map(({ pivot, ligne }) => ({ pivot, coefs: ligne.map(([a, b]) => Number(a) / Number(b)) }));
+  const estPivot = new Set(lignes.map((l) => l.pivot));
+  const libres = masquees.map((_, j) => j).filter((j) => !estPivot.has(j));
+  if (libres.some((j) => plafond[j]! === Number.MAX_SAFE_INTEGER)) throw new Error('valeursPossibles : une commune masquée n’est dans aucun total publié');
+  const possibles = masquees.map(() => new Set<number>());
+  const x = new Array<number>(n).fill(0);
+  // each pivot row is checked as soon as the last free unknown it depends on is set
+  const aVerifier = libres.map(() => [] as typeof lignes);
+  const sansLibre: typeof lignes = [];
+  for (const l of lignes) {
+    const dernier = Math.max(-1, ...libres.flatMap((j, k) => (l.coefs[j] !== 0 ? [k] : [])));
+    (dernier < 0 ? sansLibre : aVerifier[dernier]!).push(l);
+  }
+  const tenir = (ls: typeof lignes) => {
+    for (const { pivot, coefs } of ls) {
+      let v = coefs[n]!;
+      for (const j of libres) v -= coefs[j]! * x[j]!;
+      const entier = Math.round(v);
+      if (Math.abs(v - entier) > 1e-9 || entier < 1) return false;
+      x[pivot] = entier;
     }
-    if (k === masquees.length) {
-      for (const [c, v] of valeur) possibles.get(c)!.add(v);
+    return true;
+  };
+  if (!tenir(sansLibre)) return new Map(masquees.map((c) => [c, new Set<number>()]));
+  const cibles = (assez?.communes ?? []).map((c) => indice.get(c)!);
+  let fini = false;
+  const essayer = (k: number): void => {
+    if (k === libres.length) {
+      for (let j = 0; j < n; j++) possibles[j]!.add(x[j]!);
+      fini = assez !== undefined && cibles.every((j) => possibles[j]!.size >= assez.valeurs);
       return;
     }
-    for (let v = 1; v <= plafond + 1; v++) {
-      valeur.set(masquees[k]!, v);
-      essayer(k + 1);
+    const j = libres[k]!;
+    for (let v = 1; v <= plafond[j]! && !fini; v++) {
+      x[j] = v;
+      if (tenir(aVerifier[k]!)) essayer(k + 1);
     }
-    valeur.delete(masquees[k]!);
   };
   essayer(0);
-  return possibles;
+  return new Map(masquees.map((c, j) => [c, possibles[j]!]));
 }
 
 /** The masked communes with a single possible value (`valeursPossibles`), as `code = value`. */

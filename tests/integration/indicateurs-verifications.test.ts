@@ -8,7 +8,7 @@ import { inegalitesTerritoire } from '../../functions/src/core/inegalites/inegal
 import type { Runtime } from '../../functions/src/core/runtime.ts';
 import type { StatutIndicateur } from '../../functions/src/core/model/api-types.ts';
 import { statutPublie } from '../../functions/src/core/model/statuts.ts';
-import { inconnuesDeterminees, inconnuesEncadrees } from '../../functions/src/core/stats/secret-systeme.ts';
+import { certificats, inconnuesDeterminees, inconnuesEncadrees } from '../../functions/src/core/stats/secret-systeme.ts';
 import { concentrationIndexGrouped, crudeRate, inequalityBetweenUnits, interdecileRatio, siiRii, wilsonInterval } from '../../functions/src/core/stats/index.ts';
 import { DATA } from '../helpers/chemins.ts';
 import { runtimeLacPartage } from '../helpers/lac.ts';
@@ -394,7 +394,7 @@ describe('secrecy of health counts (methods.md §9)', () => {
     expect(masquees).toEqual([]);
   });
 
-  it('leaves no masked count from 1 to 10 that a combination of all published totals gives back, nor one a total shows under 11 (system-wide, ADR 0013 revision 3)', async () => {
+  it('leaves no masked count from 1 to 10 that a combination of all published totals gives back, nor one a total or a determined sum shows under 11 (system-wide, ADR 0013 revision 3)', async () => {
     // The attacker's system, built here from what is published (the marts' counts and statuts,
     // the geography, the CLS registry of data/), not from the engine's own tables: unknowns are
     // the masked communes and, per département whose published total is not the sum of its
@@ -485,6 +485,22 @@ describe('secrecy of health counts (methods.md §9)', () => {
         if (vrai < 1 || vrai > 10) continue;
         verifiees++;
         if (lineaires[j] || bornees[j] !== null) retrouves.push(`${c} = ${vrai}`);
+      }
+      // masked communes in exactly the same totals are seen only through their sum: a determined
+      // sum S of k counts leaves each at most S − k + 1, which must not be under 11
+      const signatures = new Map<string, number[]>();
+      const dans: number[][] = Array.from({ length: n }, () => []);
+      for (const [i, e] of equations.entries()) for (const j of e) dans[j]!.push(i);
+      for (let j = 0; j < masquees.length; j++) {
+        const cle = dans[j]!.join(',');
+        signatures.set(cle, [...(signatures.get(cle) ?? []), j]);
+      }
+      const groupes = [...signatures.values()].filter((g) => g.length > 1 && g.some((j) => valeurs[j]! >= 1 && valeurs[j]! <= 10));
+      expect(groupes.length).toBeGreaterThan(100);
+      const { sommes } = certificats(systeme, [], groupes);
+      for (const [g, groupe] of groupes.entries()) {
+        const somme = groupe.reduce((x, j) => x + valeurs[j]!, 0);
+        if (sommes[g] !== null && somme - groupe.length + 1 < 11) retrouves.push(`${groupe.map((j) => masquees[j]).join(' + ')} = ${somme}`);
       }
     });
     expect(verifiees).toBeGreaterThan(10000);

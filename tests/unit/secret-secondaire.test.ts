@@ -272,3 +272,41 @@ describe('no total shows a masked count to be under the threshold (protection in
     expect(attaquer(p, TERRITOIRES)).toEqual([]);
   });
 });
+
+describe('masked communes seen only through their sum (same published totals)', () => {
+  //   département D1 = {A1, A2, A3, A4, P1, P2, P3}, D2 = {B1, B2, Q1, Q2, Q3, Q4}; France = all
+  //   EPCI E1 = {A1, A2, A3, A4} (inside D1), E2 = {B1, B2} (inside D2), S = {P1, P2, P3, Q1, Q2, Q3, Q4} across the border
+  //   deaths: A4 5, P1 1, P2 3, Q3 8, Q4 9 (masked), the others 20 to 70
+  // P1 and P2 lie in exactly the same totals (S, D1, France): no total tells them apart, and no
+  // single total leaves them little room (A4 and its secondary are in D1, Q3 and Q4 in S), but
+  // D1 − E1 − P3 = P1 + P2 = 4, so each is 1 to 3 (the fifth audit's 95154 and 95633, in the Val-d'Oise part of an EPCI
+  // straddling the Seine-et-Marne, summed to 6).
+  const DECES: Record<string, number> = { A1: 50, A2: 60, A3: 70, A4: 5, P1: 1, P2: 3, P3: 30, B1: 20, B2: 25, Q1: 35, Q2: 40, Q3: 8, Q4: 9 };
+  const TERRITOIRES: Record<string, string[]> = {
+    'epci/E1': ['A1', 'A2', 'A3', 'A4'],
+    'epci/E2': ['B1', 'B2'],
+    'epci/S': ['P1', 'P2', 'P3', 'Q1', 'Q2', 'Q3', 'Q4'],
+    'departement/D1': ['A1', 'A2', 'A3', 'A4', 'P1', 'P2', 'P3'],
+    'departement/D2': ['B1', 'B2', 'Q1', 'Q2', 'Q3', 'Q4'],
+    'france/FR': Object.keys(DECES),
+  };
+
+  it('lifts their sum with a commune of the same totals, so that each keeps 11 possible values or more', async () => {
+    await db.session(async (s) => {
+      await preparer(s, DECES, TERRITOIRES);
+      await appliquerSecret(s);
+      const p = await publies(s);
+      expect(p.get('commune/P3')).toBeNull();
+      const possibles = valeursPossibles(p, TERRITOIRES, { communes: ['P1', 'P2'], valeurs: 11 });
+      for (const c of ['P1', 'P2']) expect(possibles.get(c)?.size ?? 0, c).toBeGreaterThanOrEqual(11);
+      // no total was needed
+      expect(['epci/E1', 'epci/S', 'departement/D1', 'france/FR'].map((t) => p.get(t) === null)).toEqual([false, false, false, false]);
+    });
+  });
+
+  it('is what the enumeration finds with the primary masks only (each 1 to 3), though no single total shows it', () => {
+    const p = primairesSeules(DECES, TERRITOIRES);
+    const possibles = valeursPossibles(p, TERRITOIRES);
+    expect([...possibles.get('P1')!].sort()).toEqual([1, 2, 3]);
+  });
+});

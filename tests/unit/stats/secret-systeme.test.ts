@@ -117,6 +117,34 @@ describe('certificats', () => {
   });
 });
 
+describe('certificats of sums (masked communes the system sees only together)', () => {
+  it('finds a combination giving the sum of a group back exactly when exact elimination finds the sum determined', () => {
+    const alea = lcg(23);
+    let determinees = 0;
+    let libres = 0;
+    for (let t = 0; t < 200; t++) {
+      const s = systemeAleatoire(alea, 2, 8, 0.4);
+      const groupes = Array.from({ length: 3 }, () => Array.from({ length: s.inconnues }, (_, j) => j).filter(() => alea() < 0.4)).filter((g) => g.length > 1);
+      const { sommes } = certificats(s, [], groupes);
+      for (const [g, groupe] of groupes.entries()) {
+        // the sum is determined iff a new unknown t' = −Σ group is: add the equation Σ group + t' = 0
+        const n = s.inconnues;
+        const attendu = determineesExactes({ inconnues: n + 1, equations: [...s.equations, [...groupe, n]] })[n]!;
+        expect(sommes[g] !== null, JSON.stringify({ s, groupe })).toBe(attendu);
+        if (attendu) determinees++;
+        else libres++;
+        const y = sommes[g];
+        if (!y) continue;
+        const somme = new Array<number>(n).fill(0);
+        for (const [i, a] of y) for (const k of s.equations[i]!) somme[k] = (somme[k]! + a) % CERTIFICAT_MODULO;
+        expect(somme.every((v, k) => v === (groupe.includes(k) ? 1 : 0))).toBe(true);
+      }
+    }
+    expect(determinees).toBeGreaterThan(20);
+    expect(libres).toBeGreaterThan(20);
+  });
+});
+
 describe('what a new mask frees (certificats and dependances)', () => {
   const p = CERTIFICAT_MODULO;
   const somme = (m: ReadonlyMap<number, number>, equations: readonly number[]) => equations.reduce((x, i) => (x + (m.get(i) ?? 0)) % p, 0);

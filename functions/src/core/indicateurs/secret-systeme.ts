@@ -48,6 +48,12 @@ type Ligne = {
   n: number;
 };
 
+/**
+ * The totals to mask first when a total must be: a CLS or an EPCI before a département (a
+ * département is the reference of every territory in it), a région, France last.
+ */
+const NIVEAUX_MASQUABLES = ['cls', 'epci', 'departement', 'region', 'france'];
+
 /** At most this many rounds of masks; each round masks at least one more cell. */
 const TOURS_MAX = 200;
 
@@ -178,12 +184,38 @@ function protegerGroupe(
     const bornees = inconnuesEncadrees(systeme, secondsMembres, bornes, { determinees: lineaires, valeurs, valeursMin: seuil });
     const secrete = (j: number) => valeurs[j]! > 0 && valeurs[j]! < seuil;
     const retrouvees = inconnues.flatMap((_, j) => ((lineaires[j] || bornees[j] !== null) && secrete(j) ? [j] : []));
-    if (retrouvees.length === 0) return ajouts;
+    // masked communes in exactly the same published totals: the system sees only their sum, and a
+    // determined sum S of k counts (each at least 1) leaves each at most S − k + 1 (two communes of
+    // the Val-d'Oise part of an EPCI straddling two départements, summing to 6: each 1 to 5)
+    const parSignature = new Map<string, number[]>();
+    const dansEquations: number[][] = inconnues.map(() => []);
+    for (const [i, e] of equations.entries()) for (const j of e) dansEquations[j]!.push(i);
+    for (const [j, inconnue] of inconnues.entries()) {
+      if (!inconnue.startsWith('commune/') || lineaires[j] || dansEquations[j]!.length === 0) continue;
+      const cle = dansEquations[j]!.join(',');
+      const g = parSignature.get(cle);
+      if (g) g.push(j);
+      else parSignature.set(cle, [j]);
+    }
+    const groupes = [...parSignature.values()].filter((g) => g.length > 1 && g.some(secrete));
+    if (retrouvees.length === 0 && groupes.length === 0) return ajouts;
     // certificates of the counts recovered linearly, and of the determined counts a pinning total
     // had taken off (the pinning combination is that total minus their certificates)
     const aProuver = new Set(retrouvees.filter((j) => lineaires[j]));
     for (const j of retrouvees) if (!lineaires[j]) for (const k of equations[bornees[j]!]!) if (lineaires[k]) aProuver.add(k);
-    const { certificats: preuves, dependances } = certificats(systeme, [...aProuver]);
+    const { certificats: preuves, sommes, dependances } = certificats(systeme, [...aProuver], groupes);
+    const preuveDe = new Map<number, Map<number, number>>();
+    for (const j of retrouvees) if (lineaires[j] && preuves.get(j)) preuveDe.set(j, preuves.get(j)!);
+    for (const [g, groupe] of groupes.entries()) {
+      const y = sommes[g];
+      if (!y || groupe.reduce((x, j) => x + valeurs[j]!, 0) - groupe.length + 1 >= seuil) continue;
+      // one of the group stands for it (a mask that lifts their sum frees them all)
+      const j = groupe.find(secrete)!;
+      if (retrouvees.includes(j)) continue;
+      retrouvees.push(j);
+      preuveDe.set(j, y);
+    }
+    if (retrouvees.length === 0) return ajouts;
     /** The pinning combination of a count held at its bounds: its total minus the determined counts' certificates. */
     const epingle = (j: number) => {
       const i = bornees[j]!;
@@ -219,7 +251,7 @@ function protegerGroupe(
       const siens = genre === 'commune' ? (territoires.get(code) ?? []) : equations.flatMap((e, i) => (e.includes(j) ? [i] : []));
       // a mask added this round in its smallest total may have freed it: check again first
       if (siens.length > 0 && touches.has(siens[0]!)) continue;
-      const preuve = lineaires[j] ? (preuves.get(j) ?? null) : null;
+      const preuve = preuveDe.get(j) ?? null;
       // what gives it back: the certificate, or the combination that pins it to its bounds (a
       // commune of it, once masked, raises what the pinned counts add up to)
       const coefficients = preuve ?? (bornees[j] !== null ? epingle(j) : new Map(siens.slice(0, 1).map((i) => [i, 1])));
@@ -237,14 +269,15 @@ function protegerGroupe(
         if (somme === 0) continue;
         if (!libere || proche < libere.rang || (proche === libere.rang && (c.n < libere.ligne.n || (c.n === libere.ligne.n && c.code < libere.ligne.code)))) libere = { ligne: c, rang: proche };
       }
-      // else a total every certificate uses (in no dependency), the nearest to c first (its own
-      // EPCI…), then the smallest; else, when c comes back by several routes (no single mask
-      // frees it), the smallest total the certificate uses: one route less, the next round goes on
+      // else a total every certificate uses (in no dependency): a CLS or an EPCI before a
+      // département, the nearest to c first (its own EPCI…); else, when c comes back by several
+      // routes (no single mask frees it), the smallest total of the certificate, of the least used
+      // level: one route less, the next round goes on
       const appui = [...coefficients].flatMap(([i, a]) => (a !== 0 ? [i] : []));
       const total = appui
         .filter((i) => !(preuve && dansUneDependance.has(i)))
-        .sort((a, b) => (rang.get(a) ?? Infinity) - (rang.get(b) ?? Infinity) || a - b)[0];
-      const route = appui.sort((a, b) => a - b)[0];
+        .sort((a, b) => NIVEAUX_MASQUABLES.indexOf(publies[a]!.niveau) - NIVEAUX_MASQUABLES.indexOf(publies[b]!.niveau) || (rang.get(a) ?? Infinity) - (rang.get(b) ?? Infinity) || a - b)[0];
+      const route = appui.sort((a, b) => NIVEAUX_MASQUABLES.indexOf(publies[a]!.niveau) - NIVEAUX_MASQUABLES.indexOf(publies[b]!.niveau) || a - b)[0];
       const masque = libere?.ligne ?? publies[total ?? route ?? -1];
       if (!masque) throw new Error(`Secret statistique : ${indicateur} ${periode} ${inconnues[j]} retrouvable et rien à masquer`);
       if (siens.length > 0) touches.add(siens[0]!);

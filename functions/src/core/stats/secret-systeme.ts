@@ -214,6 +214,12 @@ export interface Certificats {
    */
   certificats: Map<number, Map<number, number> | null>;
   /**
+   * Per group of unknowns asked, a combination giving the sum of the group back, or `null`: masked
+   * communes in exactly the same published totals are seen by the system only through their sum;
+   * a determined sum S of k counts, each at least 1, leaves each at most S − k + 1.
+   */
+  sommes: Array<Map<number, number> | null>;
+  /**
    * A basis of the dependencies among the equations: combinations that vanish over the unknowns.
    * A certificate plus any of them is a certificate too.
    */
@@ -229,20 +235,25 @@ export interface Certificats {
  * i (dropping equation i) frees c exactly when every certificate uses it: y_i ≠ 0 and no
  * dependency holds equation i.
  */
-export function certificats(systeme: SystemeSecret, demandees: readonly number[]): Certificats {
+export function certificats(systeme: SystemeSecret, demandees: readonly number[], groupes: ReadonlyArray<readonly number[]> = []): Certificats {
   verifier(systeme);
   const p = CERTIFICAT_MODULO;
   const { lignes, rangDuPivot, dependances } = echelonner(systeme, p, true);
-  const r = new Map<number, Map<number, number> | null>();
-  for (const j of demandees) {
-    if (!Number.isInteger(j) || j < 0 || j >= systeme.inconnues) throw new RangeError(`inconnue ${j} hors de 0 … ${systeme.inconnues - 1}`);
-    const ligne = new Map([[j, 1]]);
-    // e_j minus multiples of the pivot rows: what is taken off is the combination, negated
+  /** The combination of equations giving Σ_{j ∈ termes} x_j back, or null when none does. */
+  const prouver = (termes: readonly number[]) => {
+    const ligne = new Map<number, number>();
+    for (const j of termes) {
+      if (!Number.isInteger(j) || j < 0 || j >= systeme.inconnues) throw new RangeError(`inconnue ${j} hors de 0 … ${systeme.inconnues - 1}`);
+      ligne.set(j, ((ligne.get(j) ?? 0) + 1) % p);
+    }
+    // the vector minus multiples of the pivot rows: what is taken off is the combination, negated
     const combinaison = new Map<number, number>();
     reduire(ligne, combinaison, lignes, rangDuPivot, p);
-    r.set(j, ligne.size === 0 ? new Map([...combinaison].map(([i, a]) => [i, (p - a) % p])) : null);
-  }
-  return { certificats: r, dependances };
+    return ligne.size === 0 ? new Map([...combinaison].map(([i, a]) => [i, (p - a) % p])) : null;
+  };
+  const r = new Map<number, Map<number, number> | null>();
+  for (const j of demandees) r.set(j, prouver([j]));
+  return { certificats: r, sommes: groupes.map(prouver), dependances };
 }
 
 /**
