@@ -257,16 +257,19 @@ function protegerGroupe(
       const coefficients = preuve ?? (bornees[j] !== null ? epingle(j) : new Map(siens.slice(0, 1).map((i) => [i, 1])));
       const rang = new Map(siens.map((i, k) => [i, k]));
       // communes whose mask frees it
+      // (the sum of the coefficients over each commune's totals: only communes of the totals the
+      // combination uses can have one that is not 0)
+      const sommes = new Map<string, number>();
+      for (const [i, a] of coefficients) {
+        if (a === 0) continue;
+        for (const c of membres.get(`${publies[i]!.niveau}/${publies[i]!.code}`) ?? []) sommes.set(c, ((sommes.get(c) ?? 0) + a) % CERTIFICAT_MODULO);
+      }
       let libere: { ligne: Ligne; rang: number } | undefined;
-      for (const c of communes.values()) {
-        if (c.masque || !(c.n > 0) || (preuve && rompent.has(c.code))) continue;
-        let somme = 0;
+      for (const [code, somme] of sommes) {
+        const c = communes.get(code);
+        if (somme === 0 || !c || c.masque || !(c.n > 0) || (preuve && rompent.has(code))) continue;
         let proche = Infinity;
-        for (const i of territoires.get(c.code) ?? []) {
-          somme = (somme + (coefficients.get(i) ?? 0)) % CERTIFICAT_MODULO;
-          proche = Math.min(proche, rang.get(i) ?? Infinity);
-        }
-        if (somme === 0) continue;
+        for (const i of territoires.get(code) ?? []) proche = Math.min(proche, rang.get(i) ?? Infinity);
         if (!libere || proche < libere.rang || (proche === libere.rang && (c.n < libere.ligne.n || (c.n === libere.ligne.n && c.code < libere.ligne.code)))) libere = { ligne: c, rang: proche };
       }
       // else a total every certificate uses (in no dependency): a CLS or an EPCI before a
