@@ -206,4 +206,13 @@ describe('inconnuesEncadrees', () => {
     expect(inconnuesEncadrees(s, [50, 53], [1, 1, 1], { determinees, valeurs: [1, 2, 50], valeursMin: 11 })).toEqual([1, 1, null]);
     expect(inconnuesEncadrees(s, [50, 53], [1, 1, 1], { valeursMin: 11 })).toEqual([null, null, null]);
   });
+
+  it('refuses right-hand sides, bounds or values that do not fit the system, naming them', () => {
+    const s: SystemeSecret = { inconnues: 2, equations: [[0, 1]] };
+    expect(() => inconnuesEncadrees(s, [], [1, 1])).toThrow(/secondsMembres : 1 nombres attendus, 0 reçus/);
+    expect(() => inconnuesEncadrees(s, [Number.NaN], [1, 1])).toThrow(/secondsMembres\[0\] : nombre fini attendu/);
+    expect(() => inconnuesEncadrees(s, [3], [1])).toThrow(/bornesInferieures : 2 nombres attendus/);
+    expect(() => inconnuesEncadrees(s, [3], [1, 1], { determinees: [true, false] })).toThrow(/valeurs : 2 nombres attendus/);
+    expect(() => inconnuesEncadrees({ inconnues: 2, equations: [[0, 5]] }, [3], [1, 1])).toThrow(/équation 0 : inconnue 5/);
+  });
 });

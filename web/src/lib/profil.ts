@@ -13,6 +13,9 @@ import {
   type Comparaison,
 } from '@sante-territoires/functions/core/model/libelles.ts';
 
+// (the wording shared with the CSV exports, for the components)
+export { libelleApproximation, RAISONS_STATUT, type Comparaison };
+
 /** A value in the indicator's unit: `17,4 %`, `24 389`, `6,7`; an en dash when absent. */
 export function formatValeur(valeur: number | null, indicateur: Pick<IndicateurProfil, 'unite' | 'decimales'>): string {
   return indicateur.unite === '%' ? formatPourcentage(valeur, indicateur.decimales) : formatNombre(valeur, indicateur.decimales);
@@ -28,8 +31,6 @@ export function intervalle(indicateur: Pick<IndicateurProfil, 'ic_bas' | 'ic_hau
   if (indicateur.ic_bas === null || indicateur.ic_haut === null) return null;
   return `IC 95\u00a0%\u00a0: ${formatValeur(indicateur.ic_bas, indicateur)} – ${formatValeur(indicateur.ic_haut, indicateur)}`;
 }
-
-export { RAISONS_STATUT };
 
 /** How the value was obtained, when the user must know it (approximation, coverage, few events). */
 export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut' | 'approximation' | 'couverture' | 'fiabilite' | 'synthetique'>): string[] {
@@ -47,8 +48,6 @@ export function remarques(indicateur: Pick<IndicateurProfil, 'valeur' | 'statut'
   if (indicateur.fiabilite === 'petits_effectifs') out.push(PETITS_EFFECTIFS);
   return out;
 }
-
-export { libelleApproximation, type Comparaison };
 
 /** Null when no test was made (a published value without counts, say). */
 export function comparaison(drapeau: Drapeau | null): Comparaison | null {

@@ -60,7 +60,7 @@ const TOURS_MAX = 200;
 /**
  * The masks that close every exact recovery of a health count, for the health indicators of
  * `resultats` (the current batch). Needs `resultats`, `defs`, `briques`, `appartenance`,
- * `appartenance_dep`. Throws if the published totals do not add up to their parts as modelled
+ * `appartenance_dep`, `appartenance_scindees`. Throws if the published totals do not add up to their parts as modelled
  * (the check would then be unsound).
  */
 export async function masquesSysteme(s: Session): Promise<MasqueSysteme[]> {
@@ -142,7 +142,7 @@ function protegerGroupe(
   const ajouts: MasqueSysteme[] = [];
   for (let tour = 0; ; tour++) {
     if (tour >= TOURS_MAX) throw new Error(`Secret statistique : ${indicateur} ${periode} encore retrouvable après ${TOURS_MAX} tours de masques`);
-    // unknowns: masked communes, then the départements' remainders
+    // unknowns: masked communes, then the counts no commune row shows (départements, split communes)
     const inconnues: string[] = [];
     const indice = new Map<string, number>();
     const bornes: number[] = [];
@@ -246,9 +246,8 @@ function protegerGroupe(
     const dansUneDependance = new Set(dependances.flatMap((w) => [...w].flatMap(([i, a]) => (a !== 0 ? [i] : []))));
     const touches = new Set<number>();
     for (const j of retrouvees) {
-      const inconnue = inconnues[j]!;
-      const [genre, code] = [inconnue.slice(0, inconnue.indexOf('/')), inconnue.slice(inconnue.indexOf('/') + 1)];
-      const siens = genre === 'commune' ? (territoires.get(code) ?? []) : equations.flatMap((e, i) => (e.includes(j) ? [i] : []));
+      // the published totals holding it, smallest first (publies is sorted so)
+      const siens = dansEquations[j]!;
       // a mask added this round in its smallest total may have freed it: check again first
       if (siens.length > 0 && touches.has(siens[0]!)) continue;
       const preuve = preuveDe.get(j) ?? null;

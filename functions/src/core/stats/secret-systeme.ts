@@ -274,6 +274,14 @@ export function inconnuesEncadrees(
   options: { determinees?: readonly boolean[]; valeurs?: readonly number[]; valeursMin?: number } = {},
 ): Array<number | null> {
   verifier(systeme);
+  const nombres = (nom: string, v: readonly number[], n: number) => {
+    if (v.length !== n) throw new RangeError(`${nom} : ${n} nombres attendus, ${v.length} reçus`);
+    const i = v.findIndex((x) => !Number.isFinite(x));
+    if (i >= 0) throw new RangeError(`${nom}[${i}] : nombre fini attendu`);
+  };
+  nombres('secondsMembres', secondsMembres, systeme.equations.length);
+  nombres('bornesInferieures', bornesInferieures, systeme.inconnues);
+  if (options.determinees) nombres('valeurs', options.valeurs ?? [], systeme.inconnues);
   const determinees = options.determinees ?? [];
   const valeurs = options.valeurs ?? [];
   const valeursMin = options.valeursMin ?? 2;
